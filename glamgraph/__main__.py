@@ -1,0 +1,7 @@
+"""``python -m glamgraph``."""
+
+import sys
+
+from glamgraph.cli import main
+
+sys.exit(main())

@@ -1,0 +1,110 @@
+"""glamgraph's command line: a thin shell over the library.
+
+Each command lives in its own module; this one holds the group, the shared options and the one
+place where errors become a one-line message and an exit code (0 ok, 2 bad input, 3 a source
+failed after retries).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from glamgraph._version import __version__
+from glamgraph.errors import GlamgraphError
+
+
+class _Group(click.Group):
+    """Turns glamgraph's errors into ``glamgraph: error: ...`` and the right exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GlamgraphError as exc:
+            message = " ".join(str(exc).split())
+            click.echo(f"glamgraph: error: {message}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("glamgraph: interrupted", err=True)
+            ctx.exit(130)
+
+
+def _version_text() -> str:
+    from glamgraph.sparql.embedded import snapshot_info
+
+    info = snapshot_info()
+    counts = info.get("counts", {})
+    return (
+        f"glamgraph {__version__}\n"
+        f"offline snapshot built {info.get('built')}: {counts.get('institutions')} institutions, "
+        f"{counts.get('countries')} countries, {counts.get('affiliates')} affiliates\n"
+        f"{info.get('warning')}"
+    )
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, message="%(version)s", prog_name="glamgraph")
+def cli() -> None:
+    """GLAM institutions, Wikimedia affiliates and the regions between them, from open data.
+
+    \b
+    Examples:
+      glamgraph query countries-of-continent --param continent=Q15 --endpoint snapshot
+      glamgraph coverage Q46 --endpoint snapshot --out out/
+    """
+
+
+@cli.command("snapshot-info")
+def snapshot_info_cmd() -> None:
+    """What the offline snapshot holds: sources, dates, coverage, counts.
+
+    \b
+    Example:
+      glamgraph snapshot-info
+    """
+    click.echo(_version_text())
+
+
+#: Command modules, each defining one click command named like the module's attribute.
+_COMMANDS = (
+    ("glamgraph.cli.query", "query"),
+    ("glamgraph.cli.coverage", "coverage"),
+    ("glamgraph.cli.fix_countries", "fix_countries"),
+)
+
+
+def _register() -> None:
+    import importlib
+
+    for module_name, attr in _COMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:  # a command still being written
+            if exc.name != module_name:
+                raise
+            continue
+        cli.add_command(getattr(module, attr))
+
+
+_register()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``glamgraph`` console script; returns the exit code."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="glamgraph",
+            standalone_mode=True,
+        )
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

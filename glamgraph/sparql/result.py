@@ -1,0 +1,165 @@
+"""The result of one SPARQL query, with the query that made it.
+
+Rows are SPARQL 1.1 JSON bindings exactly as an endpoint sends them
+(``{"var": {"type": "uri", "value": "..."}}``), whichever engine answered, so every layer above
+reads one shape. Helpers turn terms into Python values.
+
+>>> r = QueryResult(vars=("c",), rows=[{"c": {"type": "uri",
+...     "value": "http://www.wikidata.org/entity/Q142"}}], query_name="demo")
+>>> r.qids("c")
+['Q142']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import quote
+
+from glamgraph import vocab
+
+Term = dict[str, str]
+Row = dict[str, Term]
+
+
+def term_value(row: Row, var: str) -> str | None:
+    """The lexical value of ``var`` in ``row``, or ``None`` when unbound."""
+    t = row.get(var)
+    return None if t is None else t.get("value")
+
+
+def term_qid(row: Row, var: str) -> str | None:
+    """The QID of ``var`` when it is bound to a Wikidata item URI, else ``None``.
+
+    >>> term_qid({"x": {"type": "uri", "value": "http://www.wikidata.org/entity/Q5"}}, "x")
+    'Q5'
+    """
+    t = row.get(var)
+    if t is None or t.get("type") != "uri":
+        return None
+    v = t["value"]
+    if v.startswith(vocab.WD):
+        tail = v[len(vocab.WD) :]
+        if tail[:1] == "Q" and tail[1:].isdigit():
+            return tail
+    return None
+
+
+def term_bool(row: Row, var: str) -> bool:
+    """True when ``var`` is bound to a true boolean literal."""
+    return term_value(row, var) in ("true", "1")
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Bindings plus where they came from: query, endpoint, time, cache and fallback."""
+
+    vars: tuple[str, ...]
+    rows: list[Row]
+    query_name: str = ""
+    query_text: str = ""
+    endpoint: str = ""
+    endpoint_url: str = ""
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    duration_s: float = 0.0
+    from_cache: bool = False
+    fallback_from: str | None = None
+    parts: int = 1
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def values(self, var: str) -> list[str | None]:
+        """The lexical values of one variable, row by row."""
+        return [term_value(r, var) for r in self.rows]
+
+    def qids(self, var: str) -> list[str]:
+        """The QIDs bound to ``var``, in row order, unbound and non-item values skipped."""
+        out = []
+        for r in self.rows:
+            q = term_qid(r, var)
+            if q is not None:
+                out.append(q)
+        return out
+
+    def with_(self, **changes: Any) -> QueryResult:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    def ui_url(self) -> str:
+        """A link that opens the query in the endpoint's own editor (WDQS or QLever), if any."""
+        if self.endpoint in ("wdqs",) or self.endpoint_url == vocab.WDQS_URL:
+            return vocab.WDQS_UI + quote(self.query_text)
+        if self.endpoint == "qlever":
+            return vocab.QLEVER_UI + quote(self.query_text)
+        return ""
+
+    def provenance(self) -> dict[str, Any]:
+        """What a report needs to cite this result."""
+        return {
+            "query_name": self.query_name,
+            "endpoint": self.endpoint,
+            "endpoint_url": self.endpoint_url,
+            "started": self.started.isoformat(timespec="seconds"),
+            "duration_s": round(self.duration_s, 3),
+            "from_cache": self.from_cache,
+            "fallback_from": self.fallback_from,
+            "parts": self.parts,
+            "rows": len(self.rows),
+        }
+
+    def to_dataframe(self) -> Any:
+        """The bindings as a pandas DataFrame of lexical values (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame([{v: term_value(r, v) for v in self.vars} for r in self.rows])
+
+
+def merge(results: list[QueryResult], name: str = "") -> QueryResult:
+    """One result from the parts of a split query: rows de-duplicated, first provenance kept.
+
+    >>> a = QueryResult(vars=("x",), rows=[{"x": {"type": "literal", "value": "1"}}])
+    >>> len(merge([a, a]))
+    1
+    """
+    if not results:
+        return QueryResult(vars=(), rows=[], query_name=name)
+    seen: set[tuple[tuple[str, str, str, str, str], ...]] = set()
+    rows: list[Row] = []
+    vars_: list[str] = []
+    for res in results:
+        for v in res.vars:
+            if v not in vars_:
+                vars_.append(v)
+        for row in res.rows:
+            key = tuple(
+                sorted(
+                    (
+                        k,
+                        t.get("type", ""),
+                        t.get("value", ""),
+                        t.get("xml:lang", ""),
+                        t.get("datatype", ""),
+                    )
+                    for k, t in row.items()
+                )
+            )
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
+    first = results[0]
+    return replace(
+        first,
+        vars=tuple(vars_),
+        rows=rows,
+        query_name=name or first.query_name,
+        duration_s=sum(r.duration_s for r in results),
+        from_cache=all(r.from_cache for r in results),
+        fallback_from=next((r.fallback_from for r in results if r.fallback_from), None),
+        parts=sum(r.parts for r in results),
+    )

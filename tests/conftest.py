@@ -1,0 +1,64 @@
+"""Shared fixtures: the test world (Turtle), a real Oxigraph server on loopback serving it, an
+embedded engine over the same file, and a per-test cache directory.
+
+No test reaches beyond 127.0.0.1; tests that need the live web are marked ``live`` and are
+deselected by default (``pytest -m live`` runs them).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from servers import oxigraph  # noqa: E402
+
+WORLD = HERE / "world" / "world.ttl"
+SHARED_DATA = HERE.parent.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def world_path() -> Path:
+    return WORLD
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[oxigraph.Server]:
+    """A real Oxigraph server with the test world, started once per session, stopped by PID."""
+    server = oxigraph.start([WORLD], tmp_path_factory.mktemp("oxigraph-world"))
+    try:
+        yield server
+    finally:
+        oxigraph.stop(server)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty cache directory (never the user's)."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GLAMGRAPH_CACHE_DIR", str(cache))
+    return cache
+
+
+@pytest.fixture()
+def world_engine(world_path: Path):  # type: ignore[no-untyped-def]
+    """The test world in an embedded store (fast unit tests; same queries as the server)."""
+    from glamgraph.sparql.embedded import EmbeddedEngine
+
+    return EmbeddedEngine.from_files([world_path], name="world")
+
+
+@pytest.fixture()
+def server_engine(oxigraph_server: oxigraph.Server):  # type: ignore[no-untyped-def]
+    """A remote engine pointed at the Oxigraph test server (no cache, no pause between queries)."""
+    from glamgraph.sparql import Settings, get_engine
+
+    return get_engine(
+        oxigraph_server.url,
+        Settings(use_cache=False, min_interval_s=0.0, timeout_s=20, max_attempts=2),
+    )

@@ -1,0 +1,78 @@
+"""Architecture rules: imports point down the layers; identifiers live in the vocabulary only."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parent.parent / "glamgraph"
+
+# lower number = lower layer; a module may import only modules of its own layer or below.
+LAYERS = {
+    "vocab": 0,
+    "errors": 0,
+    "_version": 0,
+    "ids": 1,
+    "queries": 1,
+    "model": 1,
+    "sparql": 2,
+    "mediawiki": 2,
+    "lua": 2,
+    "regions": 3,
+    "harvest": 3,
+    "affiliates": 3,
+    "graph": 4,
+    "coverage": 5,
+    "network": 5,
+    "export": 6,
+    "wikibase": 6,
+    "api": 7,
+    "cli": 8,
+    "__init__": 9,
+    "__main__": 9,
+}
+
+
+def _layer_of(module: str) -> int | None:
+    parts = module.split(".")
+    if parts[0] != "glamgraph" or len(parts) == 1:
+        return None
+    return LAYERS.get(parts[1])
+
+
+def test_imports_point_down() -> None:
+    for path in PKG.rglob("*.py"):
+        rel = path.relative_to(PKG).with_suffix("")
+        top = rel.parts[0]
+        own = LAYERS.get(top)
+        assert own is not None, f"{rel}: module not in the layer table"
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            mods: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                mods = [node.module]
+            elif isinstance(node, ast.Import):
+                mods = [a.name for a in node.names]
+            for mod in mods:
+                layer = _layer_of(mod)
+                if layer is not None:
+                    assert layer <= own, f"{rel} (layer {own}) imports {mod} (layer {layer})"
+
+
+def test_only_sparql_imports_sparqlwrapper() -> None:
+    for path in PKG.rglob("*.py"):
+        if "SPARQLWrapper" in path.read_text():
+            assert path.parent.name == "sparql", path
+
+
+def test_no_wikidata_identifiers_outside_vocab() -> None:
+    """No string constant in the package (outside vocab.py) is a bare QID or property id."""
+    for path in PKG.rglob("*.py"):
+        if path.name == "vocab.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert not re.fullmatch(r"[QP][1-9][0-9]*", node.value), (
+                    f"{path.name}: identifier literal {node.value!r} outside vocab"
+                )

@@ -1,0 +1,66 @@
+"""The snapshot build script reruns on a small slice of ../shared/data and records its counts."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.mark.skipif(
+    not (DATA / "countries.csv").exists(), reason="../shared/data not beside the repo"
+)
+def test_build_script_on_a_slice(tmp_path: Path) -> None:
+    out = tmp_path / "snap"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_snapshot.py"),
+            "--data",
+            str(DATA),
+            "--out",
+            str(out),
+            "--per-country",
+            "5",
+            "--limit",
+            "200",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "snapshot:" in proc.stdout
+    info = json.loads((out / "snapshot.json").read_text())
+    assert info["counts"]["countries"] == 252
+    assert info["counts"]["institutions"] == 200
+    assert (
+        sum(info["counts"]["institutions_per_country"].values())
+        + info["counts"]["institutions_without_country"]
+        == 200
+    )
+    nt = gzip.decompress((out / "snapshot.nt.gz").read_bytes()).decode()
+    assert (
+        '<http://www.wikidata.org/entity/Q142> <http://www.wikidata.org/prop/direct/P297> "FR" .'
+        in nt
+    )
+    assert "<http://wikiba.se/ontology#rank> <http://wikiba.se/ontology#NormalRank>" in nt
+    lua = (out / "Organizational_Informations.lua").read_text()
+    assert lua.count("affiliate_code = ") == 158 and "RECONSTRUCTED" in lua
+
+
+def test_shipped_snapshot_matches_its_record() -> None:
+    """The shipped snapshot's counts are what its build recorded (no silent drift)."""
+    from glamgraph.sparql import get_engine
+    from glamgraph.sparql.embedded import snapshot_info
+
+    info = snapshot_info()
+    eng = get_engine("snapshot")
+    res = eng.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "count")
+    assert int(res.rows[0]["n"]["value"]) == info["counts"]["triples"]
