@@ -19,6 +19,8 @@ sys.path.insert(0, str(HERE))
 from servers import oxigraph  # noqa: E402
 
 WORLD = HERE / "world" / "world.ttl"
+#: Every Turtle file of the test world (world.ttl plus topic files such as affiliates.ttl).
+WORLD_FILES = sorted((HERE / "world").glob("*.ttl"))
 SHARED_DATA = HERE.parent.parent / "shared" / "data"
 
 
@@ -30,7 +32,7 @@ def world_path() -> Path:
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[oxigraph.Server]:
     """A real Oxigraph server with the test world, started once per session, stopped by PID."""
-    server = oxigraph.start([WORLD], tmp_path_factory.mktemp("oxigraph-world"))
+    server = oxigraph.start(WORLD_FILES, tmp_path_factory.mktemp("oxigraph-world"))
     try:
         yield server
     finally:
@@ -46,11 +48,11 @@ def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture()
-def world_engine(world_path: Path):  # type: ignore[no-untyped-def]
+def world_engine():  # type: ignore[no-untyped-def]
     """The test world in an embedded store (fast unit tests; same queries as the server)."""
     from glamgraph.sparql.embedded import EmbeddedEngine
 
-    return EmbeddedEngine.from_files([world_path], name="world")
+    return EmbeddedEngine.from_files(WORLD_FILES, name="world")
 
 
 @pytest.fixture()

@@ -1,0 +1,223 @@
+"""The plain data passed between glamgraph's layers: frozen dataclasses, no I/O.
+
+Collections of them turn into pandas DataFrames with :func:`to_dataframe` (pandas is imported only
+then). Several values of one property are all kept (``websites``); the singular property
+(``website``) gives a deterministic first one for flat outputs.
+
+>>> i = Institution("Q1", "Example", websites=("https://b.example", "https://a.example"))
+>>> i.website
+'https://a.example'
+>>> to_records([i])[0]["website"]
+'https://a.example'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+RegionKind = Literal["world", "continent", "country", "subdivision"]
+AffiliateType = Literal["chapter", "thematic", "user group", "other"]
+AffiliateStatus = Literal["recognised", "derecognised", "suspended"]
+
+
+def _first(values: Sequence[str]) -> str | None:
+    return min(values) if values else None
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region: the world, a continent, a country or a first-level subdivision."""
+
+    qid: str
+    kind: RegionKind
+    label: str = ""
+    iso: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    parent: str | None = None  # the country of a subdivision; the continent of a country
+
+
+@dataclass(frozen=True)
+class Institution:
+    """A GLAM institution as harvested, with every value of each contact property."""
+
+    qid: str
+    label: str
+    types: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()  # the unit regions (countries or subdivisions) it counts in
+    websites: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()  # without "mailto:"
+    phones: tuple[str, ...] = ()  # without "tel:"
+    addresses: tuple[tuple[str, str], ...] = ()  # (text, language)
+    lat: float | None = None
+    lon: float | None = None
+    type_labels: tuple[str, ...] = ()
+    label_lang: str = ""
+    admin: tuple[str, ...] = ()  # its own P131 values
+    country_path: tuple[str, ...] = ()  # the P131 path that gave its country, when not P17
+
+    @property
+    def website(self) -> str | None:
+        """The first official website (deterministic), or ``None``."""
+        return _first(self.websites)
+
+    @property
+    def email(self) -> str | None:
+        """The first email address, without ``mailto:``."""
+        return _first(self.emails)
+
+    @property
+    def phone(self) -> str | None:
+        """The first phone number, without ``tel:``."""
+        return _first(self.phones)
+
+    @property
+    def address(self) -> str | None:
+        """The first street address text."""
+        return min(a[0] for a in self.addresses) if self.addresses else None
+
+    @property
+    def type(self) -> str | None:
+        """The first class (P31) QID."""
+        return _first(self.types)
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """An institution found for a region that has no current country: reported, never counted."""
+
+    qid: str
+    label: str
+    reason: str
+    types: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # the historical countries it points to, if any
+
+
+@dataclass(frozen=True)
+class Affiliate:
+    """A Wikimedia movement affiliate, normalised from the module, Wikidata and the registry."""
+
+    code: str
+    name: str
+    type: AffiliateType
+    countries: tuple[str, ...]  # bare QIDs of the countries (or subdivisions) it covers
+    status: AffiliateStatus
+    source: str  # where it came from: module revision, Wikidata, registry file and line
+    contact: str = ""
+    page: str = ""
+    region: str = ""
+    agreement_date: dt.date | None = None
+    derecognition_date: dt.date | None = None
+    country_names: tuple[str, ...] = ()  # the names as the module gives them
+    unresolved: tuple[str, ...] = ()  # names that did not resolve to a QID
+    operating_area: tuple[str, ...] = ()  # P2541 from Wikidata, when known
+    wikidata: str = ""  # its Wikidata item, when known
+    note: str = ""
+
+    @property
+    def recognised(self) -> bool:
+        """True when the affiliate is recognised (neither derecognised nor suspended)."""
+        return self.status == "recognised"
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One unit region in a coverage answer: what ``regions.csv`` holds."""
+
+    region: str
+    label: str
+    iso: str
+    kind: RegionKind
+    institutions: int
+    affiliates: tuple[str, ...]  # codes of the recognised local affiliates covering it
+    uncovered: bool
+    nearest_affiliate: str | None = None
+    contact: str | None = None
+    hops: int | None = None
+    distance_km: float | None = None
+    lat: float | None = None
+    lon: float | None = None
+    queries: tuple[str, ...] = ()  # names of the queries behind this row
+
+    def as_record(self) -> dict[str, Any]:
+        """The row as ``regions.csv`` writes it (space-separated affiliate codes)."""
+        rec = dataclasses.asdict(self)
+        rec["affiliates"] = " ".join(self.affiliates)
+        rec["queries"] = " ".join(self.queries)
+        return rec
+
+
+@dataclass
+class Coverage:
+    """The answer of :func:`glamgraph.coverage`: rows per unit region and everything behind them."""
+
+    region: Region
+    units: list[Region]
+    rows: list[CoverageRow]
+    institutions: list[Institution]
+    unplaced: list[Unplaced]
+    affiliates: list[Affiliate]
+    endpoint: str
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    graph: Any = None  # the rdflib Dataset with one named graph per source
+    provenance: list[dict[str, Any]] = field(default_factory=list)  # one per query result
+    query_texts: dict[str, str] = field(default_factory=dict)  # query name -> one text sent
+    without_coordinates: int = 0
+
+    def uncovered(self) -> list[CoverageRow]:
+        """The rows of regions with GLAM institutions and no recognised local affiliate."""
+        return [r for r in self.rows if r.uncovered]
+
+    def row(self, region: str) -> CoverageRow:
+        """The row of one unit region by QID (``KeyError`` when absent)."""
+        for r in self.rows:
+            if r.region == region:
+                return r
+        raise KeyError(region)
+
+    def institutions_in(self, region: str) -> list[Institution]:
+        """The institutions counted in one unit region."""
+        return [i for i in self.institutions if region in i.units]
+
+    def to_dataframe(self) -> Any:
+        """The rows as a pandas DataFrame (needs pandas)."""
+        return to_dataframe(self.rows)
+
+
+def to_records(items: Iterable[Any]) -> list[dict[str, Any]]:
+    """Dataclass instances as dicts, singular contact properties added for institutions."""
+    out = []
+    for item in items:
+        rec = item.as_record() if hasattr(item, "as_record") else dataclasses.asdict(item)
+        if isinstance(item, Institution):
+            for name in ("website", "email", "phone", "address", "type"):
+                rec[name] = getattr(item, name)
+        out.append(rec)
+    return out
+
+
+def to_dataframe(items: Iterable[Any]) -> Any:
+    """A pandas DataFrame of dataclass instances (needs pandas)."""
+    import pandas as pd
+
+    return pd.DataFrame(to_records(items))
+
+
+T = TypeVar("T")
+
+
+class Records(list[T]):
+    """A list of dataclass records that also gives a DataFrame (``to_dataframe()``).
+
+    >>> Records([Region("Q46", "continent", "Europe")]).to_dataframe().loc[0, "label"]
+    'Europe'
+    """
+
+    def to_dataframe(self) -> Any:
+        """The records as a pandas DataFrame (needs pandas)."""
+        return to_dataframe(self)
