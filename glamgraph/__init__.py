@@ -21,6 +21,7 @@ from glamgraph.errors import (
     SparqlError,
     UnknownRegion,
 )
+from glamgraph.harvest import institutions
 from glamgraph.sparql import QueryResult, Settings, get_engine
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "UnknownRegion",
     "__version__",
     "get_engine",
+    "institutions",
 ]

@@ -13,6 +13,7 @@ Pure functions, no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from glamgraph import vocab
@@ -58,7 +59,7 @@ def check_lang(value: str) -> str:
     return value
 
 
-def parse_langs(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+def parse_langs(value: str | Sequence[str]) -> tuple[str, ...]:
     """Split a ``fr,en,mul`` list, check each code, drop repeats, keep the order.
 
     >>> parse_langs("fr, en,fr")
@@ -105,3 +106,37 @@ def qid_number(qid: str) -> int:
     ['Q9', 'Q10']
     """
     return int(check_qid(qid)[1:])
+
+
+_POINT_RE: Final = re.compile(
+    r"\s*(?:<[^>]*>\s*)?Point\(\s*([-+]?[0-9.eE+-]+)\s+([-+]?[0-9.eE+-]+)\s*\)\s*", re.IGNORECASE
+)
+
+
+def parse_point(wkt: str | None) -> tuple[float, float] | None:
+    """``(lat, lon)`` from a WKT ``Point(lon lat)`` literal (longitude first), or ``None``.
+
+    A globe IRI before the point (Wikidata does that for other bodies) makes it ``None``:
+    only Earth coordinates are positions on the map.
+
+    >>> parse_point("Point(2.3522 48.8566)")
+    (48.8566, 2.3522)
+    >>> parse_point("<http://www.wikidata.org/entity/Q405> Point(1 2)") is None
+    True
+    >>> parse_point("nonsense") is None
+    True
+    """
+    if not wkt:
+        return None
+    if wkt.lstrip().startswith("<"):
+        return None
+    m = _POINT_RE.fullmatch(wkt)
+    if m is None:
+        return None
+    try:
+        lon, lat = float(m.group(1)), float(m.group(2))
+    except ValueError:
+        return None
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        return None
+    return lat, lon

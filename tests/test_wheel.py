@@ -57,6 +57,6 @@ def test_wheel_runs_a_query_outside_the_repo(tmp_path: Path) -> None:
         check=True,
     ).stdout
     lines = out.splitlines()
-    assert lines[0] == "country,iso,label,coord"
+    assert lines[0] == "country,iso,label,coord,m49"
     assert len(lines) - 1 >= 54
     assert any(line.startswith("Q1033,NG,Nigeria") for line in lines)

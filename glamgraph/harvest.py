@@ -1,0 +1,585 @@
+"""Harvest: the GLAM institutions of a region, counted by the contract's rules, with a query plan
+that scales to the whole world.
+
+The plan (never ``wdt:P31/wdt:P279*`` per country):
+
+1. **Classes, once**: one ``class-closure`` query gives the subclass closure of the GLAM roots and
+   of the look-alike roots together; the look-alike subtrees are removed (cached per engine).
+2. **Institutions with a country**: ``institutions-by-class-and-country`` with a plain
+   ``wdt:P31`` over batches of resolved classes and batches of countries; a part that times out is
+   halved (``Engine.run_split``).
+3. **Institutions without a country**: ``institutions-without-country`` per class batch (with its
+   ``P131`` targets), then the distinct ``P131`` targets are resolved level by level in batches
+   (``admin-parents``): the first ``P17`` up the chain, or the first item that is itself a current
+   country. Never an unbounded ``P131*`` over a continent.
+4. **Historical countries**: institutions whose only country is a historical one (or that have
+   none) are reported apart (:class:`~glamgraph.model.Unplaced`), never counted.
+5. **Details** in batches (``institution-details``): labels in the user's languages, classes,
+   ``P131``, coordinates, website, email, phone, street address.
+
+Number of queries for a continent with ``C`` countries, ``K`` GLAM classes, ``N`` institutions,
+``A`` distinct administrative entities met per chain level and ``L`` chain levels (at most
+:data:`MAX_CHAIN_DEPTH`)::
+
+    1 (countries) + 1 (classes, cached) + 1 (historical countries)
+    + ceil(C/COUNTRY_BATCH) * ceil(K/CLASS_BATCH)      institutions with P17
+    + ceil(K/CLASS_BATCH)                              historical-country P17 (if any)
+    + ceil(K/CLASS_BATCH)                              institutions without P17
+    + sum over levels of ceil(A/ADMIN_BATCH)           P131 chains
+    + ceil(N/DETAIL_BATCH) + ceil(T/DETAIL_BATCH)      details and class labels
+
+plus the halves of any part that timed out. :attr:`Harvest.queries_sent` reports the real count.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from glamgraph import ids, regions, vocab
+from glamgraph.errors import BadInput
+from glamgraph.model import Institution, Records, Region, Unplaced
+from glamgraph.sparql import Engine, QueryResult, get_engine, term_bool, term_qid, term_value
+
+log = logging.getLogger(__name__)
+
+CLASS_BATCH = 250
+COUNTRY_BATCH = 60
+ADMIN_BATCH = 250
+DETAIL_BATCH = 300
+MAX_CHAIN_DEPTH = 12
+
+T = TypeVar("T")
+
+
+def chunks(seq: Sequence[T], size: int) -> list[Sequence[T]]:
+    """``seq`` cut into consecutive parts of at most ``size`` items.
+
+    >>> chunks([1, 2, 3, 4, 5], 2)
+    [[1, 2], [3, 4], [5]]
+    """
+    return [seq[i : i + size] for i in range(0, len(seq), size)]
+
+
+@dataclass(frozen=True)
+class ClassSet:
+    """The resolved GLAM classes: the closure of the roots minus the look-alike subtrees."""
+
+    glam: frozenset[str]
+    excluded: frozenset[str]
+    roots: tuple[str, ...]
+    lookalikes: tuple[str, ...]
+
+    def sorted(self) -> list[str]:
+        """The GLAM classes in QID-number order (stable batches)."""
+        return sorted(self.glam, key=ids.qid_number)
+
+
+_CLASS_CACHE: dict[tuple[str, tuple[str, ...], tuple[str, ...]], ClassSet] = {}
+
+
+def glam_classes(
+    engine: Engine,
+    roots: Sequence[str] | None = None,
+    lookalikes: Sequence[str] | None = None,
+    *,
+    results: list[QueryResult] | None = None,
+) -> ClassSet:
+    """The GLAM classes for ``roots`` without the subtrees of ``lookalikes``, in one query.
+
+    Resolved once per engine and set of roots in this process (and cached on disk by the engine).
+
+    >>> from glamgraph.sparql import get_engine
+    >>> cs = glam_classes(get_engine("snapshot"))
+    >>> "Q33506" in cs.glam and "Q575727" not in cs.glam
+    True
+    """
+    roots_t = tuple(ids.check_qid(r, "class QID") for r in (roots or vocab.DEFAULT_GLAM_ROOTS))
+    looks_t = tuple(ids.check_qid(r, "class QID") for r in (lookalikes or vocab.DEFAULT_LOOKALIKES))
+    key = (engine.url, roots_t, looks_t)
+    if key in _CLASS_CACHE:
+        return _CLASS_CACHE[key]
+    res = engine.run("class-closure", root=list(roots_t) + list(looks_t))
+    if results is not None:
+        results.append(res)
+    under: dict[str, set[str]] = {}
+    for row in res.rows:
+        c, r = term_qid(row, "class"), term_qid(row, "root")
+        if c and r:
+            under.setdefault(r, set()).add(c)
+    # a root is in its own closure even where the endpoint has no P279 path for it
+    glam = set(roots_t).union(*(under.get(r, set()) for r in roots_t))
+    excluded = set(looks_t).union(*(under.get(r, set()) for r in looks_t))
+    cs = ClassSet(frozenset(glam - excluded), frozenset(excluded), roots_t, looks_t)
+    _CLASS_CACHE[key] = cs
+    log.info("GLAM classes: %d (excluded %d look-alike classes)", len(cs.glam), len(excluded))
+    return cs
+
+
+@dataclass
+class _Admin:
+    """What one administrative entity tells about the P131 chain."""
+
+    parents: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+    iscountry: bool = False
+    historical: bool = False
+
+
+class _Chains:
+    """Batched, level-by-level resolution of P131 chains (shared by every item of a harvest)."""
+
+    def __init__(self, engine: Engine, results: list[QueryResult], tick: Callable[[], None]):
+        self.engine = engine
+        self.info: dict[str, _Admin] = {}
+        self.results = results
+        self.tick = tick
+
+    def fetch(self, qids: Iterable[str]) -> None:
+        todo = sorted({q for q in qids if q not in self.info}, key=ids.qid_number)
+        for part in chunks(todo, ADMIN_BATCH):
+            res = self.engine.run_split("admin-parents", split="admin", values=list(part))
+            self.results.append(res)
+            self.tick()
+            for q in part:
+                self.info.setdefault(q, _Admin())
+            for row in res.rows:
+                a = term_qid(row, "admin")
+                if a is None:
+                    continue
+                info = self.info[a]
+                if (p := term_qid(row, "parent")) is not None:
+                    info.parents.add(p)
+                if (c := term_qid(row, "country")) is not None:
+                    info.countries.add(c)
+                info.iscountry |= term_bool(row, "iscountry")
+                info.historical |= term_bool(row, "historical")
+
+    def walk(self, starts: dict[str, set[str]]) -> None:
+        """Fetch every entity on the chains from ``starts`` (item -> its P131 values)."""
+        frontier = set().union(*starts.values()) if starts else set()
+        for _level in range(MAX_CHAIN_DEPTH):
+            frontier = {q for q in frontier if q not in self.info}
+            if not frontier:
+                break
+            self.fetch(frontier)
+            nxt: set[str] = set()
+            for q in frontier:
+                info = self.info[q]
+                if not (info.iscountry or info.countries or info.historical):
+                    nxt |= info.parents
+            frontier = nxt
+        # the flags of every P17 value met, to tell current from historical countries
+        self.fetch(c for info in list(self.info.values()) for c in info.countries)
+
+    def country_of(self, admins: Iterable[str]) -> tuple[set[str], tuple[str, ...]]:
+        """The countries the chain gives (first P17 or country item), and the path to them."""
+        seen: set[str] = set()
+        level = sorted(set(admins), key=ids.qid_number)
+        path: list[str] = []
+        for _depth in range(MAX_CHAIN_DEPTH + 1):
+            found: set[str] = set()
+            for q in level:
+                info = self.info.get(q)
+                if info is None:
+                    continue
+                if info.iscountry:
+                    found.add(q)
+                elif info.countries:
+                    found |= info.countries
+                elif info.historical:  # a former country (or region) itself on the chain
+                    found.add(q)
+            if found:
+                return found, tuple([*path, level[0]])
+            nxt = set()
+            for q in level:
+                seen.add(q)
+                info = self.info.get(q)
+                if info is not None:
+                    nxt |= info.parents - seen
+            if not nxt:
+                break
+            path.append(level[0])
+            level = sorted(nxt, key=ids.qid_number)
+        return set(), tuple(path)
+
+    def reaches(self, admins: Iterable[str], targets: set[str]) -> set[str]:
+        """The ``targets`` found up the chains from ``admins`` (stopping at countries)."""
+        hit: set[str] = set()
+        seen: set[str] = set()
+        level = set(admins)
+        for _depth in range(MAX_CHAIN_DEPTH + 1):
+            hit |= level & targets
+            seen |= level
+            nxt: set[str] = set()
+            for q in level - targets:
+                info = self.info.get(q)
+                if info is not None and not info.iscountry:
+                    nxt |= info.parents
+            level = nxt - seen
+            if not level:
+                break
+        return hit
+
+    def is_current(self, country: str) -> bool:
+        info = self.info.get(country)
+        return bool(info and info.iscountry)
+
+
+@dataclass
+class Harvest:
+    """Everything one harvest found, with the queries behind it."""
+
+    region: Region
+    units: Records[Region]
+    institutions: Records[Institution]
+    unplaced: Records[Unplaced]
+    classes: ClassSet
+    results: list[QueryResult]
+    queries_sent: int = 0
+    outside_units: int = 0  # placed in the region but in no unit (e.g. no subdivision on chain)
+
+
+def _best_label(labels: dict[str, str], langs: Sequence[str], fallback: str) -> tuple[str, str]:
+    for lang in langs:
+        if lang in labels:
+            return labels[lang], lang
+    if labels:
+        lang = sorted(labels)[0]
+        return labels[lang], lang
+    return fallback, ""
+
+
+def harvest(
+    region: str | Region,
+    engine: Engine,
+    *,
+    lang: str | Sequence[str] = ("en", "mul"),
+    roots: Sequence[str] | None = None,
+    lookalikes: Sequence[str] | None = None,
+    quiet: bool = False,
+) -> Harvest:
+    """Harvest the GLAM institutions of ``region`` by the counting rules (see module docstring).
+
+    Args:
+        region: a :class:`Region` or anything :func:`glamgraph.regions.resolve` accepts.
+        engine: the SPARQL engine.
+        lang: label languages in order of preference (``"fr,en,mul"`` or a list); ``mul`` and
+            then ``en`` are tried after them, then the QID stands in for a missing label.
+        roots: GLAM root classes (default: museum, library, archives, art gallery, zoo,
+            botanical garden, public aquarium).
+        lookalikes: classes removed with their subtrees (default: museum ship, museum building,
+            collection).
+        quiet: no progress bar.
+    """
+    from tqdm.auto import tqdm
+
+    # the user's languages, then "mul" (default for all languages), then English as last resort
+    langs = tuple(dict.fromkeys((*ids.parse_langs(lang), "mul", "en")))
+    sent0 = engine.queries_sent
+    results: list[QueryResult] = []
+    reg = region if isinstance(region, Region) else regions.resolve(region, engine, lang=langs[0])
+    unit_list = regions.units(reg, engine, lang=langs[0])
+    unit_ids = {u.qid for u in unit_list}
+    if reg.kind in ("world", "continent"):
+        countries = [u.qid for u in unit_list]
+    else:
+        countries = [reg.qid if reg.kind == "country" else str(reg.parent)]
+    classes = glam_classes(engine, roots, lookalikes, results=results).sorted()
+    continents = list(vocab.CONTINENTS) if reg.kind == "world" else [reg.qid]
+    if reg.kind not in ("world", "continent"):
+        continents = []
+
+    n_class = math.ceil(len(classes) / CLASS_BATCH)
+    planned = math.ceil(len(countries) / COUNTRY_BATCH) * n_class + 2 * n_class + len(continents)
+    bar = tqdm(total=planned, desc=f"harvest {reg.qid}", unit="query", disable=quiet, leave=False)
+
+    def tick() -> None:
+        bar.update(1)
+
+    # 2. institutions with a current country (truthy P17)
+    item_countries: dict[str, set[str]] = {}
+    country_set = set(countries)
+    for cpart in chunks(countries, COUNTRY_BATCH):
+        for kpart in chunks(classes, CLASS_BATCH):
+            res = engine.run_split(
+                "institutions-by-class-and-country",
+                split="class",
+                values=list(kpart),
+                country=list(cpart),
+            )
+            results.append(res)
+            tick()
+            for row in res.rows:
+                item, c = term_qid(row, "item"), term_qid(row, "country")
+                if item and c in country_set:
+                    item_countries.setdefault(item, set()).add(c)
+    # 4a. institutions whose P17 is a historical country of the continent(s)
+    historical: set[str] = set()
+    for cont in continents:
+        res = engine.run("historical-countries-of-continent", continent=cont)
+        results.append(res)
+        tick()
+        historical |= set(res.qids("country"))
+    hist_items: dict[str, set[str]] = {}
+    if historical:
+        for kpart in chunks(classes, CLASS_BATCH):
+            res = engine.run_split(
+                "institutions-by-class-and-country",
+                split="class",
+                values=list(kpart),
+                country=sorted(historical, key=ids.qid_number),
+            )
+            results.append(res)
+            tick()
+            for row in res.rows:
+                item, c = term_qid(row, "item"), term_qid(row, "country")
+                if item and c:
+                    hist_items.setdefault(item, set()).add(c)
+    # 3. institutions without P17, and their P131 targets
+    no_p17: dict[str, set[str]] = {}
+    for kpart in chunks(classes, CLASS_BATCH):
+        res = engine.run_split("institutions-without-country", split="class", values=list(kpart))
+        results.append(res)
+        tick()
+        for row in res.rows:
+            item = term_qid(row, "item")
+            if item is None:
+                continue
+            admins = no_p17.setdefault(item, set())
+            if (a := term_qid(row, "admin")) is not None:
+                admins.add(a)
+    chains = _Chains(engine, results, tick)
+    chains.walk(no_p17)
+    unplaced: dict[str, Unplaced] = {}
+    paths: dict[str, tuple[str, ...]] = {}
+    for item, admins in no_p17.items():
+        found, path = chains.country_of(admins)
+        current = {c for c in found if chains.is_current(c)}
+        if current:
+            inside = current & country_set
+            if inside:
+                item_countries.setdefault(item, set()).update(inside)
+                paths[item] = path
+            continue
+        if found:  # only former countries on the chain
+            if reg.kind == "world" or (found & historical):
+                unplaced[item] = Unplaced(
+                    item, item, "only country is historical (via P131)", (), tuple(sorted(found))
+                )
+        elif reg.kind == "world":
+            why = "no country: no P17 and no P131" if not admins else "no country on its P131 chain"
+            unplaced[item] = Unplaced(item, item, why)
+        elif reg.kind in ("country", "subdivision") and chains.reaches(
+            admins, unit_ids | {reg.qid}
+        ):
+            unplaced[item] = Unplaced(item, item, "P131 chain inside the region reaches no country")
+    for item, hist in hist_items.items():
+        if item not in item_countries and item not in unplaced:
+            unplaced[item] = Unplaced(
+                item, item, "only country is historical (P17)", (), tuple(sorted(hist))
+            )
+    bar.total = bar.n + math.ceil((len(item_countries) + len(unplaced)) / DETAIL_BATCH) + 1
+    bar.refresh()
+
+    # 5. details of every placed and unplaced item
+    details = _details(
+        engine,
+        sorted(item_countries.keys() | unplaced.keys(), key=ids.qid_number),
+        langs,
+        results,
+        tick,
+    )
+    glam = set(classes)
+    # subdivision membership through the P131 chain (unit rows below the country level)
+    if reg.kind in ("country", "subdivision"):
+        chains.walk({q: details.get(q, {}).get("admin", set()) for q in item_countries})
+    type_ids = sorted(
+        {t for d in details.values() for t in d.get("type", set()) & glam}, key=ids.qid_number
+    )
+    type_labels = _labels(engine, type_ids, langs, results, tick)
+    bar.close()
+
+    institutions: list[Institution] = []
+    outside = 0
+    for item in sorted(item_countries, key=ids.qid_number):
+        d = details.get(item, {})
+        if reg.kind in ("world", "continent"):
+            item_units = tuple(sorted(item_countries[item] & unit_ids, key=ids.qid_number))
+        else:
+            item_units = tuple(
+                sorted(chains.reaches(d.get("admin", set()), unit_ids), key=ids.qid_number)
+            )
+            if reg.kind == "subdivision" and not item_units:
+                continue  # in the country, not in this subdivision
+        if not item_units:
+            outside += 1
+        institutions.append(
+            _institution(
+                item,
+                d,
+                item_countries[item],
+                item_units,
+                glam,
+                type_labels,
+                langs,
+                paths.get(item, ()),
+            )
+        )
+    unplaced_out = []
+    for item in sorted(unplaced, key=ids.qid_number):
+        u = unplaced[item]
+        d = details.get(item, {})
+        label, _ = _best_label(d.get("labels", {}), langs, item)
+        types = tuple(sorted(d.get("type", set()) & glam, key=ids.qid_number))
+        unplaced_out.append(Unplaced(u.qid, label, u.reason, types, u.countries))
+    sent = engine.queries_sent - sent0
+    log.info(
+        "harvest %s: %d institutions, %d unplaced, %d queries sent",
+        reg.qid,
+        len(institutions),
+        len(unplaced_out),
+        sent,
+    )
+    return Harvest(
+        reg,
+        unit_list,
+        Records(institutions),
+        Records(unplaced_out),
+        glam_classes(engine, roots, lookalikes),
+        results,
+        sent,
+        outside,
+    )
+
+
+def _details(
+    engine: Engine,
+    items: list[str],
+    langs: Sequence[str],
+    results: list[QueryResult],
+    tick: Callable[[], None],
+) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for part in chunks(items, DETAIL_BATCH):
+        res = engine.run_split(
+            "institution-details", split="item", values=list(part), langs=list(langs)
+        )
+        results.append(res)
+        tick()
+        for row in res.rows:
+            item = term_qid(row, "item")
+            field_ = term_value(row, "field")
+            t = row.get("value")
+            if item is None or field_ is None or t is None:
+                continue
+            d = out.setdefault(item, {})
+            value = t.get("value", "")
+            if field_ == "label":
+                d.setdefault("labels", {})[t.get("xml:lang", "")] = value
+            elif field_ in ("type", "admin"):
+                q = term_qid(row, "value")
+                if q:
+                    d.setdefault(field_, set()).add(q)
+            elif field_ == "address":
+                d.setdefault("address", set()).add((value, t.get("xml:lang", "")))
+            else:
+                d.setdefault(field_, set()).add(value)
+    return out
+
+
+def _labels(
+    engine: Engine,
+    qids: list[str],
+    langs: Sequence[str],
+    results: list[QueryResult],
+    tick: Callable[[], None],
+) -> dict[str, str]:
+    found: dict[str, dict[str, str]] = {}
+    for part in chunks(qids, DETAIL_BATCH):
+        res = engine.run("labels", item=list(part), langs=list(langs))
+        results.append(res)
+        tick()
+        for row in res.rows:
+            q = term_qid(row, "item")
+            t = row.get("label")
+            if q and t:
+                found.setdefault(q, {})[t.get("xml:lang", "")] = t["value"]
+    return {q: _best_label(found.get(q, {}), langs, q)[0] for q in qids}
+
+
+def _strip(prefix: str, values: Iterable[str]) -> tuple[str, ...]:
+    out = set()
+    for v in values:
+        v = v.strip()
+        if v.lower().startswith(prefix):
+            v = v[len(prefix) :]
+        if v:
+            out.add(v)
+    return tuple(sorted(out))
+
+
+def _institution(
+    qid: str,
+    d: dict[str, Any],
+    countries: set[str],
+    units: tuple[str, ...],
+    glam: set[str],
+    type_labels: dict[str, str],
+    langs: Sequence[str],
+    path: tuple[str, ...],
+) -> Institution:
+    label, label_lang = _best_label(d.get("labels", {}), langs, qid)
+    types = tuple(sorted(d.get("type", set()) & glam, key=ids.qid_number))
+    points = sorted(p for w in d.get("coord", set()) if (p := ids.parse_point(w)) is not None)
+    lat, lon = points[0] if points else (None, None)
+    return Institution(
+        qid=qid,
+        label=label,
+        types=types,
+        countries=tuple(sorted(countries, key=ids.qid_number)),
+        units=units,
+        websites=tuple(sorted(d.get("website", set()))),
+        emails=_strip("mailto:", d.get("email", set())),
+        phones=_strip("tel:", d.get("phone", set())),
+        addresses=tuple(sorted(d.get("address", set()))),
+        lat=lat,
+        lon=lon,
+        type_labels=tuple(type_labels.get(t, t) for t in types),
+        label_lang=label_lang,
+        admin=tuple(sorted(d.get("admin", set()), key=ids.qid_number)),
+        country_path=path,
+    )
+
+
+def institutions(
+    region: str,
+    *,
+    endpoint: str | Engine = "wdqs",
+    lang: str | Sequence[str] = "en",
+    types: Sequence[str] | None = None,
+    quiet: bool = False,
+) -> Records[Institution]:
+    """The GLAM institutions placed in ``region``'s current countries (unplaced ones left out).
+
+    Args:
+        region: ``world``, a continent, country or first-level subdivision (QID or ISO code).
+        endpoint: ``wdqs``, ``qlever``, ``snapshot``, a SPARQL endpoint URL or an engine.
+        lang: label languages in order of preference, e.g. ``"fr,en,mul"``.
+        types: GLAM root classes to use instead of the default seven.
+        quiet: no progress bar.
+
+    Example:
+        >>> import glamgraph
+        >>> found = glamgraph.institutions("Q15", endpoint="snapshot", quiet=True)
+        >>> len(found) > 0 and all(i.countries for i in found)
+        True
+        >>> df = found.to_dataframe()  # doctest: +SKIP
+    """
+    if types is not None and not types:
+        raise BadInput("empty list of GLAM root classes")
+    eng = get_engine(endpoint)
+    return harvest(region, eng, lang=lang, roots=types, quiet=quiet).institutions

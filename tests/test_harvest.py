@@ -1,0 +1,162 @@
+"""Harvest against the test world: one test per counting rule, on the real Oxigraph server."""
+
+from __future__ import annotations
+
+import pytest
+
+from glamgraph import harvest
+from glamgraph.sparql import get_engine
+from glamgraph.sparql.embedded import snapshot_info
+
+
+@pytest.fixture(scope="module")
+def europe(oxigraph_server):  # type: ignore[no-untyped-def]
+    from glamgraph.sparql import Settings
+
+    eng = get_engine(oxigraph_server.url, Settings(use_cache=False, min_interval_s=0.0))
+    return harvest.harvest("Q46", eng, lang="fr,en", quiet=True)
+
+
+def _by_qid(h):  # type: ignore[no-untyped-def]
+    return {i.qid: i for i in h.institutions}
+
+
+def test_counted_institutions_of_europe(europe) -> None:  # type: ignore[no-untyped-def]
+    assert sorted(_by_qid(europe)) == sorted(
+        [
+            "Q9000001",
+            "Q9000002",
+            "Q9000003",
+            "Q9000004",
+            "Q9000005",
+            "Q9000006",
+            "Q9000014",
+            "Q9000015",
+            "Q9000017",
+            "Q9000018",
+            "Q9000019",
+            "Q9000024",
+            "Q9000025",
+            "Q9000026",
+            "Q9000028",
+        ]
+    )
+
+
+def test_class_closure_several_levels_and_two_roots(europe) -> None:  # type: ignore[no-untyped-def]
+    found = _by_qid(europe)
+    assert found["Q9000028"].types == ("Q9100004",)  # 4 levels below museum
+    assert found["Q9000017"].countries == ("Q32",)  # under museum and library: once
+    assert {"Q9100001", "Q9100003", "Q9100004", "Q207694", "Q28564"} <= europe.classes.glam
+
+
+def test_lookalikes_and_dissolved_and_non_glam_are_left_out(europe) -> None:  # type: ignore[no-untyped-def]
+    found = _by_qid(europe)
+    for qid in ("Q9000007", "Q9000008", "Q9000009", "Q9000010", "Q9000016"):
+        assert qid not in found
+    assert {"Q575727", "Q9100002", "Q24699794"} <= europe.classes.excluded
+    assert "Q9100002" not in europe.classes.glam
+
+
+def test_deprecated_and_preferred_ranks(europe) -> None:  # type: ignore[no-untyped-def]
+    found = _by_qid(europe)
+    assert found["Q9000003"].countries == ("Q142",)  # deprecated Germany ignored
+    assert found["Q9000026"].countries == ("Q31",)  # preferred Belgium hides normal Netherlands
+
+
+def test_p131_only_items_get_their_country(europe) -> None:  # type: ignore[no-untyped-def]
+    found = _by_qid(europe)
+    assert found["Q9000004"].countries == ("Q183",)  # Berlin -> Germany
+    assert found["Q9000005"].countries == ("Q183",)  # village (no P17) -> Bavaria -> Germany
+    assert found["Q9000005"].country_path == ("Q9200001", "Q980")
+    assert found["Q9000015"].countries == ("Q142",)  # P131 is the country item itself
+    assert found["Q9000014"].countries == ("Q142",)
+
+
+def test_cross_border_counts_in_each(europe) -> None:  # type: ignore[no-untyped-def]
+    assert _by_qid(europe)["Q9000006"].units == ("Q31", "Q55")
+
+
+def test_historical_country_is_unplaced_with_reason(europe) -> None:  # type: ignore[no-untyped-def]
+    unplaced = {u.qid: u for u in europe.unplaced}
+    assert set(unplaced) == {"Q9000011", "Q9000013"}
+    assert unplaced["Q9000011"].reason == "only country is historical (P17)"
+    assert unplaced["Q9000011"].countries == ("Q38872",)
+    assert unplaced["Q9000013"].reason == "only country is historical (via P131)"
+    assert unplaced["Q9000011"].label == "Prussian State Library"
+    assert "Q9000012" not in unplaced  # no country at all: only the world reports it
+
+
+def test_world_reports_items_with_no_country(world_engine) -> None:  # type: ignore[no-untyped-def]
+    h = harvest.harvest("world", world_engine, quiet=True)
+    reasons = {u.qid: u.reason for u in h.unplaced}
+    assert reasons["Q9000012"] == "no country: no P17 and no P131"
+    assert {"Q9000011", "Q9000013"} <= set(reasons)
+    assert "Q9000020" in {i.qid for i in h.institutions}
+
+
+def test_subdivisions_through_the_p131_chain(world_engine) -> None:  # type: ignore[no-untyped-def]
+    h = harvest.harvest("FR", world_engine, quiet=True)
+    units = {i.qid: i.units for i in h.institutions}
+    assert units["Q9000001"] == ("Q13917",)  # Paris -> Île-de-France
+    assert units["Q9000002"] == ("Q12130",)  # Rennes -> Brittany
+    assert units["Q9000003"] == ("Q13917",)
+    assert units["Q9000015"] == ()  # located in the country itself: no subdivision
+    assert h.outside_units == 1
+    idf = harvest.harvest("FR-IDF", world_engine, quiet=True)
+    assert sorted(i.qid for i in idf.institutions) == ["Q9000001", "Q9000003", "Q9000014"]
+
+
+def test_contact_fields_normalised(europe) -> None:  # type: ignore[no-untyped-def]
+    m = _by_qid(europe)["Q9000001"]
+    assert m.label == "Musée d'Exemple" and m.label_lang == "fr"
+    assert m.website == "https://musee.example.org/"
+    assert m.email == "contact@musee.example.org"  # no mailto:
+    assert m.phone == "+33-1-23-45-67-89"  # no tel:
+    assert m.addresses == (("1 rue de l'Exemple, 75001 Paris", "fr"),)
+    assert (m.lat, m.lon) == (48.8566, 2.3522)  # WKT is lon-first
+    assert m.type_labels == ("museum",)
+
+
+def test_language_fallback(world_engine) -> None:  # type: ignore[no-untyped-def]
+    h = harvest.harvest("Q46", world_engine, lang="de", quiet=True)
+    found = _by_qid(h)
+    assert found["Q9000004"].label == "Bibliothek Berlin"  # de exists
+    assert found["Q9000002"].label == "Galerie Moderne"  # only mul
+    assert found["Q9000002"].label_lang == "mul"
+    assert found["Q9000024"].label == "Madrid Art Gallery"  # neither: any label, deterministic
+    ja = harvest.harvest("Q46", world_engine, lang="ja,en", quiet=True)
+    assert _by_qid(ja)["Q9000028"].label == "ビデオアート美術館"
+
+
+def test_plan_never_sends_a_subclass_path_in_institution_queries(europe) -> None:  # type: ignore[no-untyped-def]
+    names = [r.query_name for r in europe.results]
+    assert names.count("class-closure") == 1
+    for r in europe.results:
+        body = "\n".join(x for x in r.query_text.splitlines() if not x.startswith("#"))
+        if r.query_name.startswith("institution"):
+            assert "P279" not in body, r.query_name
+        if r.query_name.startswith("institutions-"):
+            assert "wdt:P31 ?class" in body, r.query_name
+    assert europe.queries_sent <= 20
+
+
+def test_custom_roots(world_engine) -> None:  # type: ignore[no-untyped-def]
+    h = harvest.harvest("Q46", world_engine, roots=["Q43501"], quiet=True)
+    assert [i.qid for i in h.institutions] == ["Q9000015"]
+
+
+def test_snapshot_africa_matches_build_record() -> None:
+    import glamgraph
+
+    found = glamgraph.institutions("Q15", endpoint="snapshot", quiet=True)
+    counts = snapshot_info()["counts"]
+    assert len(found) == counts["institutions_per_continent"]["Q15"]
+    per_country: dict[str, int] = {}
+    for i in found:
+        for c in i.countries:
+            per_country[c] = per_country.get(c, 0) + 1
+    expected = {c: n for c, n in counts["institutions_per_country"].items() if c in per_country}
+    assert per_country == expected
+    df = found.to_dataframe()
+    assert {"qid", "label", "countries", "website", "lat", "lon"} <= set(df.columns)

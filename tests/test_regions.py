@@ -1,0 +1,85 @@
+"""Regions: QIDs, ISO codes, world, unit rows, deterministic choices, refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from glamgraph import regions
+from glamgraph.errors import BadInput, UnknownRegion
+from glamgraph.sparql import get_engine
+
+
+@pytest.mark.parametrize(
+    ("given", "qid", "kind"),
+    [
+        ("Q46", "Q46", "continent"),
+        ("world", "world", "world"),
+        ("WORLD", "world", "world"),
+        ("Q142", "Q142", "country"),
+        ("FR", "Q142", "country"),
+        ("fr", "Q142", "country"),
+        ("FR-IDF", "Q13917", "subdivision"),
+        ("Q13917", "Q13917", "subdivision"),
+        ("NL", "Q55", "country"),  # two items carry NL; the one with an M49 code wins
+    ],
+)
+def test_resolve(world_engine, given: str, qid: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+    r = regions.resolve(given, world_engine)
+    assert (r.qid, r.kind) == (qid, kind)
+    if kind == "subdivision":
+        assert r.parent == "Q142" and r.iso == "FR-IDF"
+
+
+@pytest.mark.parametrize(
+    ("given", "needle"),
+    [
+        ("Q38872", "former country"),  # Prussia, historical
+        ("CS", "former country"),  # Czechoslovakia: dissolved, still has a code
+        ("Q12538", "former"),  # a dissolved region
+        ("ZZ", "no item carries"),
+        ("Q90", "not a continent"),  # a city
+        ("Q1> }", "unknown region"),
+        ("Europe!", "unknown region"),
+        ("", "unknown region"),
+    ],
+)
+def test_refusals_name_the_region(world_engine, given: str, needle: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UnknownRegion) as exc:
+        regions.resolve(given, world_engine)
+    assert needle in str(exc.value)
+    assert isinstance(exc.value, ValueError) and isinstance(exc.value, BadInput)
+
+
+def test_units_of_europe_are_current_countries_one_per_code(world_engine) -> None:  # type: ignore[no-untyped-def]
+    units = regions.units(regions.resolve("Q46", world_engine), world_engine)
+    isos = [u.iso for u in units]
+    assert isos == sorted(isos) and len(isos) == len(set(isos))
+    assert [u.qid for u in units if u.iso == "NL"] == ["Q55"]
+    assert {"Q38872", "Q33946", "Q29999"}.isdisjoint(u.qid for u in units)
+    fr = next(u for u in units if u.iso == "FR")
+    assert (fr.lat, fr.lon) == (46.6, 2.5)
+
+
+def test_units_of_a_country_are_current_first_level_subdivisions(server_engine) -> None:  # type: ignore[no-untyped-def]
+    units = regions.units(regions.resolve("FR", server_engine), server_engine)
+    assert [(u.iso, u.qid) for u in units] == [
+        ("FR-BRE", "Q12130"),
+        ("FR-IDF", "Q13917"),
+        ("FR-OCC", "Q18678265"),
+    ]  # Midi-Pyrénées (dissolved) is not a unit
+
+
+def test_world_units_cover_every_continent(world_engine) -> None:  # type: ignore[no-untyped-def]
+    units = regions.units(regions.WORLD, world_engine)
+    assert {"Q142", "Q1033", "Q1008"} <= {u.qid for u in units}
+
+
+def test_borders(world_engine) -> None:  # type: ignore[no-untyped-def]
+    pairs = regions.borders(["Q142", "Q183", "Q31", "Q189"], world_engine)
+    assert pairs == [("Q31", "Q142"), ("Q31", "Q183"), ("Q142", "Q183")]
+
+
+def test_snapshot_world_and_codes() -> None:
+    eng = get_engine("snapshot")
+    assert regions.resolve("JP", eng).qid == "Q17"
+    assert len(regions.units(regions.WORLD, eng)) == 250  # 252 rows minus the two without ISO code
