@@ -282,7 +282,7 @@ def harvest(
     sent0 = engine.queries_sent
     results: list[QueryResult] = []
     reg = region if isinstance(region, Region) else regions.resolve(region, engine, lang=langs[0])
-    unit_list = regions.units(reg, engine, lang=langs[0])
+    unit_list = regions.units(reg, engine, lang=langs[0], results=results)
     unit_ids = {u.qid for u in unit_list}
     if reg.kind in ("world", "continent"):
         countries = [u.qid for u in unit_list]

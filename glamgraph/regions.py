@@ -101,19 +101,30 @@ def _by_iso(code: str, engine: Engine) -> str:
     return _pick(cands)
 
 
-def units(region: Region, engine: Engine, *, lang: str = "en") -> Records[Region]:
+def units(
+    region: Region,
+    engine: Engine,
+    *,
+    lang: str = "en",
+    results: list[QueryResult] | None = None,
+) -> Records[Region]:
     """The unit rows of ``region``: countries of a continent or the world, subdivisions of a
-    country, or the subdivision itself. Sorted by ISO code, then QID."""
+    country, or the subdivision itself. Sorted by ISO code, then QID.
+
+    ``results``, when given, receives the query results (for provenance)."""
+    sink = results if results is not None else []
     if region.kind == "subdivision":
         return Records([region])
     if region.kind == "country":
         res = engine.run("subdivisions-of-country", country=region.qid, lang=lang)
+        sink.append(res)
         subs = _rows_to_regions(res, "unit", "subdivision", region.qid)
         return Records(sorted(subs, key=lambda r: (r.iso, ids.qid_number(r.qid))))
     continents = list(vocab.CONTINENTS) if region.kind == "world" else [region.qid]
     out: dict[str, Region] = {}
     for cont in continents:
         res = engine.run("countries-of-continent", continent=cont, lang=lang)
+        sink.append(res)
         for reg in _countries(res, cont):
             out.setdefault(reg.qid, reg)
     by_iso: dict[str, list[Region]] = {}
@@ -157,12 +168,16 @@ def _rows_to_regions(res: QueryResult, var: str, kind: RegionKind, parent: str) 
     return list(seen.values())
 
 
-def borders(qids: Iterable[str], engine: Engine) -> list[tuple[str, str]]:
+def borders(
+    qids: Iterable[str], engine: Engine, *, results: list[QueryResult] | None = None
+) -> list[tuple[str, str]]:
     """The P47 border pairs among ``qids`` (each pair once, sorted)."""
     wanted = sorted(set(qids), key=ids.qid_number)
     if not wanted:
         return []
     res = engine.run("borders", region=wanted)
+    if results is not None:
+        results.append(res)
     inside = set(wanted)
     pairs = set()
     for row in res.rows:

@@ -1,0 +1,427 @@
+"""The knowledge graph: an rdflib :class:`~rdflib.Dataset` where the cross-reference happens.
+
+Every source goes into its own named graph, described with PROV-O in the provenance graph:
+
+* **one named graph per query result set** (``…/query/0007-institution-details``): the
+  Wikidata statements the rows state, in Wikidata's own terms (``wdt:P17``, ``wdt:P31``,
+  ``rdfs:label``, ``wdt:P625`` …). Its activity records the query name and text, the endpoint,
+  the start time and duration, and whether it came from the cache or a fallback.
+* **one per affiliate source**: the module revision (or file), the registry file, Wikidata.
+* **one derived graph** (``…/placement``) with what glamgraph's counting rules concluded:
+  ``gg:countsIn`` (institution → unit region), the unit regions and their countries, the
+  unplaced institutions with their reason. Its activity ``prov:used`` every query graph.
+
+The store is Oxigraph through ``oxrdflib`` (rdflib's in-memory store is about 30× slower for a
+GROUP BY over 300k triples); quads are written as N-Quads and bulk-loaded, never one by one.
+Coverage is then computed by SPARQL files (``queries/coverage-*.rq``) over this Dataset.
+
+>>> ds = new_dataset()
+>>> load_quads(ds, [(iri("http://example.org/s"), iri("http://example.org/p"), lit("o"),
+...                  iri("http://example.org/g"))])
+1
+>>> len(list(ds.quads((None, None, None, None))))
+1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Dataset
+
+from glamgraph import vocab
+from glamgraph._version import __version__
+from glamgraph.model import Affiliate, Institution, Region, Unplaced
+from glamgraph.sparql import QueryResult, Row
+from glamgraph.sparql.embedded import EmbeddedEngine
+
+Quad = tuple[str, str, str, str]
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABEL = vocab.RDFS + "label"
+PROV = vocab.PROV
+GG = vocab.GG
+XSD = vocab.XSD
+
+
+def iri(value: str) -> str:
+    """An N-Quads IRI term (characters N-Quads forbids in IRIs are %-escaped).
+
+    >>> iri("http://example.org/a b")
+    '<http://example.org/a%20b>'
+    """
+    bad = {" ": "%20", "<": "%3C", ">": "%3E", '"': "%22", "{": "%7B", "}": "%7D", "|": "%7C",
+           "\\": "%5C", "^": "%5E", "`": "%60", "\n": "%0A", "\r": "%0D", "\t": "%09"}  # fmt: skip
+    return "<" + "".join(bad.get(ch, ch) for ch in value) + ">"
+
+
+def lit(value: str, lang: str = "", datatype: str = "") -> str:
+    """An N-Quads literal term.
+
+    >>> lit('say "hi"', "en")
+    '"say \\\\"hi\\\\""@en'
+    """
+    esc = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    if lang:
+        return f'"{esc}"@{lang}'
+    if datatype:
+        return f'"{esc}"^^<{datatype}>'
+    return f'"{esc}"'
+
+
+def _term(t: dict[str, str]) -> str | None:
+    """A SPARQL JSON term as an N-Quads term (blank nodes are left out)."""
+    kind = t.get("type")
+    if kind == "uri":
+        return iri(t["value"])
+    if kind in ("literal", "typed-literal"):
+        return lit(t["value"], t.get("xml:lang", ""), t.get("datatype", ""))
+    return None
+
+
+def new_dataset() -> Dataset:
+    """An empty Dataset on an Oxigraph store."""
+    return Dataset(store="Oxigraph")
+
+
+def load_quads(ds: Dataset, quads: Iterable[Quad]) -> int:
+    """Bulk-load N-Quads terms into ``ds``; returns the number of quads written."""
+    lines = [f"{s} {p} {o} {g} ." for s, p, o, g in quads]
+    if lines:
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        ds.parse(data=data, format="ox-nquads", transactional=False)
+    return len(lines)
+
+
+def oxigraph_store(ds: Dataset) -> ox.Store:
+    """The pyoxigraph store behind ``ds`` (to run ``.rq`` files on it with an engine)."""
+    store: ox.Store = ds.store._inner  # type: ignore[attr-defined]
+    return store
+
+
+def engine_for(ds: Dataset) -> EmbeddedEngine:
+    """A SPARQL engine over the Dataset, so coverage runs through the same ``.rq`` machinery."""
+    return EmbeddedEngine(oxigraph_store(ds), name="graph", url="graph:")
+
+
+def wd(qid: str) -> str:
+    return iri(vocab.WD + qid)
+
+
+def _wdt(pid: str) -> str:
+    return iri(vocab.WDT + pid)
+
+
+def _gg(name: str) -> str:
+    return iri(GG + name)
+
+
+# --- query rows -> Wikidata statements ---------------------------------------------------------
+
+_FIELD_PROPS = {
+    "type": vocab.INSTANCE_OF,
+    "admin": vocab.LOCATED_IN,
+    "coord": vocab.COORDINATES,
+    "website": vocab.WEBSITE,
+    "email": vocab.EMAIL,
+    "phone": vocab.PHONE,
+    "address": vocab.STREET_ADDRESS,
+}
+
+
+def _rows_institutions(row: Row) -> Iterable[tuple[str, str, str]]:
+    item = row.get("item")
+    if item is None:
+        return
+    s = _term(item)
+    if s is None:
+        return
+    if (c := row.get("class")) is not None and (o := _term(c)):
+        yield s, _wdt(vocab.INSTANCE_OF), o
+    if (c := row.get("country")) is not None and (o := _term(c)):
+        yield s, _wdt(vocab.COUNTRY_P), o
+    if (a := row.get("admin")) is not None and (o := _term(a)):
+        yield s, _wdt(vocab.LOCATED_IN), o
+
+
+def _rows_details(row: Row) -> Iterable[tuple[str, str, str]]:
+    item, field, value = row.get("item"), row.get("field"), row.get("value")
+    if item is None or field is None or value is None:
+        return
+    s, o = _term(item), _term(value)
+    if s is None or o is None:
+        return
+    if field["value"] == "label":
+        yield s, iri(LABEL), o
+    elif field["value"] in _FIELD_PROPS:
+        yield s, _wdt(_FIELD_PROPS[field["value"]]), o
+
+
+def _rows_admin(row: Row) -> Iterable[tuple[str, str, str]]:
+    a = row.get("admin")
+    if a is None or (s := _term(a)) is None:
+        return
+    if (p := row.get("parent")) is not None and (o := _term(p)):
+        yield s, _wdt(vocab.LOCATED_IN), o
+    if (c := row.get("country")) is not None and (o := _term(c)):
+        yield s, _wdt(vocab.COUNTRY_P), o
+    if row.get("iscountry", {}).get("value") == "true":
+        yield s, iri(RDF_TYPE), _gg("CurrentCountry")
+    if row.get("historical", {}).get("value") == "true":
+        yield s, iri(RDF_TYPE), _gg("FormerCountryOrRegion")
+
+
+def _rows_regions(var: str) -> Callable[[Row], Iterable[tuple[str, str, str]]]:
+    def convert(row: Row) -> Iterable[tuple[str, str, str]]:
+        r = row.get(var)
+        if r is None or (s := _term(r)) is None:
+            return
+        if (t := row.get("label")) is not None and (o := _term(t)):
+            yield s, iri(LABEL), o
+        if (t := row.get("coord")) is not None and (o := _term(t)):
+            yield s, _wdt(vocab.COORDINATES), o
+        if (t := row.get("iso")) is not None and (o := _term(t)):
+            pid = vocab.ISO_ALPHA2 if var == "country" else vocab.ISO_3166_2
+            yield s, _wdt(pid), o
+
+    return convert
+
+
+def _rows_generic(
+    subject: str, pairs: dict[str, str]
+) -> Callable[[Row], Iterable[tuple[str, str, str]]]:
+    def convert(row: Row) -> Iterable[tuple[str, str, str]]:
+        r = row.get(subject)
+        if r is None or (s := _term(r)) is None:
+            return
+        for var, pid in pairs.items():
+            if (t := row.get(var)) is not None and (o := _term(t)):
+                yield s, _wdt(pid), o
+
+    return convert
+
+
+def _rows_labels(row: Row) -> Iterable[tuple[str, str, str]]:
+    item, label = row.get("item"), row.get("label")
+    if item is not None and label is not None and (s := _term(item)) and (o := _term(label)):
+        yield s, iri(LABEL), o
+
+
+#: How the rows of each shipped query state Wikidata facts (unknown queries: provenance only).
+ROW_CONVERTERS: dict[str, Callable[[Row], Iterable[tuple[str, str, str]]]] = {
+    "institutions-by-class-and-country": _rows_institutions,
+    "institutions-without-country": _rows_institutions,
+    "institution-details": _rows_details,
+    "admin-parents": _rows_admin,
+    "countries-of-continent": _rows_regions("country"),
+    "subdivisions-of-country": _rows_regions("unit"),
+    "class-closure": _rows_generic("class", {"root": vocab.SUBCLASS_OF}),
+    "borders": _rows_generic("region", {"neighbour": vocab.SHARES_BORDER}),
+    "historical-countries-of-continent": lambda row: (
+        ((s, iri(RDF_TYPE), _gg("FormerCountryOrRegion")),)
+        if (c := row.get("country")) is not None and (s := _term(c) or "")
+        else ()
+    ),
+    "labels": _rows_labels,
+    "region-info": _rows_generic("item", {"iso": vocab.ISO_ALPHA2, "iso2": vocab.ISO_3166_2}),
+}
+
+
+class GraphBuilder:
+    """Collects quads for one run and bulk-loads them into a Dataset with PROV descriptions."""
+
+    def __init__(self, run_id: str | None = None) -> None:
+        self.run = run_id or uuid.uuid4().hex[:12]
+        self.base = f"{vocab.GG_RUN}{self.run}/"
+        self.quads: list[Quad] = []
+        self.prov_graph = iri(self.base + "provenance")
+        self.query_graphs: list[str] = []
+        self._n = 0
+
+    def _prov(self, s: str, p: str, o: str) -> None:
+        self.quads.append((s, p, o, self.prov_graph))
+
+    def _activity(self, graph: str, kind: str, started: dt.datetime | None = None) -> str:
+        self._n += 1
+        act = iri(f"{self.base}activity/{self._n:04d}")
+        self._prov(graph, iri(RDF_TYPE), iri(PROV + "Entity"))
+        self._prov(graph, iri(PROV + "wasGeneratedBy"), act)
+        self._prov(act, iri(RDF_TYPE), iri(PROV + "Activity"))
+        self._prov(act, iri(GG + "kind"), lit(kind))
+        when = (started or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
+        self._prov(act, iri(PROV + "startedAtTime"), lit(when, datatype=XSD + "dateTime"))
+        self._prov(
+            act,
+            iri(PROV + "wasAssociatedWith"),
+            iri(f"https://pypi.org/project/glamgraph/{__version__}"),
+        )
+        return act
+
+    def add_query_result(self, res: QueryResult) -> str:
+        """One named graph with the facts the rows state, and its PROV activity."""
+        graph = iri(
+            f"{self.base}query/{len(self.query_graphs) + 1:04d}-{res.query_name or 'query'}"
+        )
+        self.query_graphs.append(graph)
+        act = self._activity(graph, "sparql-query", res.started)
+        self._prov(act, iri(GG + "queryName"), lit(res.query_name))
+        self._prov(act, iri(GG + "queryText"), lit(res.query_text))
+        self._prov(act, iri(GG + "endpoint"), lit(res.endpoint))
+        if res.endpoint_url.startswith("http"):
+            self._prov(act, iri(PROV + "used"), iri(res.endpoint_url))
+        self._prov(act, iri(GG + "endpointUrl"), lit(res.endpoint_url))
+        self._prov(
+            act, iri(GG + "durationSeconds"), lit(f"{res.duration_s:.3f}", datatype=XSD + "decimal")
+        )
+        self._prov(
+            act, iri(GG + "fromCache"), lit(str(res.from_cache).lower(), datatype=XSD + "boolean")
+        )
+        self._prov(act, iri(GG + "rows"), lit(str(len(res.rows)), datatype=XSD + "integer"))
+        if res.fallback_from:
+            self._prov(act, iri(GG + "fallbackFrom"), lit(res.fallback_from))
+        convert = ROW_CONVERTERS.get(res.query_name)
+        if convert is not None:
+            for row in res.rows:
+                for s, p, o in convert(row):
+                    self.quads.append((s, p, o, graph))
+        return graph
+
+    def add_placement(
+        self,
+        region: Region,
+        units: Sequence[Region],
+        institutions: Sequence[Institution],
+        unplaced: Sequence[Unplaced],
+        context: Sequence[Region] = (),
+    ) -> str:
+        """The derived graph: unit regions, ``gg:countsIn``, unplaced institutions and reasons.
+
+        ``context`` adds other regions (``gg:Region``, not unit rows), e.g. the world's countries
+        among which the nearest affiliate of an uncovered region is searched."""
+        graph = iri(self.base + "placement")
+        act = self._activity(graph, "glamgraph-counting-rules")
+        for g in self.query_graphs:
+            self._prov(act, iri(PROV + "used"), g)
+        q = self.quads.append
+        q(
+            (
+                wd(region.qid) if region.qid != "world" else iri(GG + "World"),
+                iri(RDF_TYPE),
+                _gg("QueriedRegion"),
+                graph,
+            )
+        )
+        unit_ids = {u.qid for u in units}
+        for u in [*units, *(c for c in context if c.qid not in unit_ids)]:
+            s = wd(u.qid)
+            q((s, iri(RDF_TYPE), _gg("Region"), graph))
+            if u.qid in unit_ids:
+                q((s, iri(RDF_TYPE), _gg("UnitRegion"), graph))
+            q((s, _gg("kind"), lit(u.kind), graph))
+            q((s, iri(LABEL), lit(u.label, "en"), graph))
+            if u.iso:
+                q((s, _gg("iso"), lit(u.iso), graph))
+            if u.kind == "subdivision" and u.parent:
+                q((s, _gg("inCountry"), wd(u.parent), graph))
+            if u.lat is not None and u.lon is not None:
+                point = f"Point({u.lon} {u.lat})"
+                q(
+                    (
+                        s,
+                        _wdt(vocab.COORDINATES),
+                        lit(point, datatype=vocab.GEO + "wktLiteral"),
+                        graph,
+                    )
+                )
+        for inst in institutions:
+            s = wd(inst.qid)
+            q((s, iri(RDF_TYPE), _gg("GlamInstitution"), graph))
+            for unit in inst.units:
+                q((s, _gg("countsIn"), wd(unit), graph))
+            for c in inst.countries:
+                q((s, _gg("country"), wd(c), graph))
+            if inst.country_path:
+                q((s, _gg("countryVia"), lit(" ".join(inst.country_path)), graph))
+        for un in unplaced:
+            s = wd(un.qid)
+            q((s, iri(RDF_TYPE), _gg("UnplacedInstitution"), graph))
+            q((s, _gg("unplacedReason"), lit(un.reason), graph))
+            for c in un.countries:
+                q((s, _gg("formerCountry"), wd(c), graph))
+        return graph
+
+    def add_affiliates(
+        self, affiliates: Sequence[Affiliate], sources: Sequence[dict[str, Any]]
+    ) -> list[str]:
+        """One named graph per affiliate source (module revision, registry file, Wikidata).
+
+        ``sources`` describe each source: ``{"key": ..., "kind": "module"|"registry"|"wikidata",
+        "url" or "path", "revision", "timestamp", "sha256"}``; an affiliate goes into the graph of
+        the last source its ``source`` text names (the registry overrides the module).
+        """
+        graphs: dict[str, str] = {}
+        for i, src in enumerate(sources, start=1):
+            graph = iri(f"{self.base}{src.get('kind', 'source')}/{i}")
+            graphs[src["key"]] = graph
+            act = self._activity(graph, f"read-{src.get('kind', 'source')}")
+            for key in ("url", "path", "revision", "timestamp", "sha256", "title"):
+                if src.get(key):
+                    self._prov(act, iri(GG + key), lit(str(src[key])))
+            if str(src.get("url", "")).startswith("http"):
+                self._prov(act, iri(PROV + "used"), iri(str(src["url"])))
+        fallback_graph = iri(self.base + "affiliates")
+        fallback_used = False
+        for aff in affiliates:
+            graph = fallback_graph
+            for key, g in graphs.items():
+                if key and key in aff.source:
+                    graph = g
+            fallback_used |= graph == fallback_graph
+            s = iri(vocab.GG + "affiliate/" + aff.code)
+            q = self.quads.append
+            q((s, iri(RDF_TYPE), _gg("Affiliate"), graph))
+            q((s, _gg("code"), lit(aff.code), graph))
+            q((s, iri(LABEL), lit(aff.name), graph))
+            q((s, _gg("affiliateType"), lit(aff.type), graph))
+            q((s, _gg("status"), lit(aff.status), graph))
+            q((s, _gg("source"), lit(aff.source), graph))
+            for c in (*aff.countries, *aff.operating_area):
+                q((s, _gg("covers"), wd(c), graph))
+            if aff.page:
+                q((s, _gg("page"), lit(aff.page), graph))
+        if fallback_used:  # affiliates whose source names none of the described sources
+            self._activity(fallback_graph, "read-affiliates")
+            graphs["affiliates"] = fallback_graph
+        return list(graphs.values())
+
+    def build(self) -> Dataset:
+        """The Dataset with every collected quad, bulk-loaded."""
+        ds = new_dataset()
+        ds.bind("wd", vocab.WD)
+        ds.bind("wdt", vocab.WDT)
+        ds.bind("gg", GG)
+        ds.bind("prov", PROV)
+        load_quads(ds, self.quads)
+        return ds
+
+
+def sha256_file(path: str) -> str:
+    """The SHA-256 of a file's bytes (for provenance)."""
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+__all__ = [
+    "GraphBuilder",
+    "engine_for",
+    "iri",
+    "lit",
+    "load_quads",
+    "new_dataset",
+    "oxigraph_store",
+]

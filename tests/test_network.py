@@ -1,0 +1,67 @@
+"""networkx views: nearest affiliate by multi-source BFS, ties by distance then code, islands."""
+
+from __future__ import annotations
+
+from glamgraph import network
+from glamgraph.model import Region
+
+
+def test_hops_then_distance_then_code() -> None:
+    #   A(cov X) - U - B(cov Y)      U is 1 hop from both; B is nearer by distance
+    #   C(cov Z) -- far -- V          V: only C reachable, 1 hop
+    g = network.border_graph(["A", "B", "U", "C", "V", "I"], [("A", "U"), ("U", "B"), ("C", "V")])
+    coords = {
+        "A": (0.0, 0.0),
+        "B": (0.0, 2.0),
+        "U": (0.0, 1.5),
+        "C": (40.0, 40.0),
+        "V": (41.0, 41.0),
+        "I": (0.0, 2.2),
+    }
+    covered = {"A": ("X",), "B": ("Y",), "C": ("Z",)}
+    res = network.nearest_affiliates(g, covered, coords)
+    assert res["U"] == network.Nearest(
+        "Y", "B", 1, round(network.haversine_km((0, 1.5), (0, 2)), 1)
+    )
+    assert res["V"].affiliate == "Z" and res["V"].hops == 1
+    # I is an island: no border path, nearest covered region by distance (B), hops empty
+    assert res["I"].affiliate == "Y" and res["I"].hops is None and res["I"].via_region == "B"
+    assert set(res) == {"U", "V", "I"}
+
+
+def test_tie_on_hops_and_distance_goes_to_the_smaller_code() -> None:
+    g = network.border_graph(["A", "B", "U"], [("A", "U"), ("U", "B")])
+    coords = {"A": (0.0, -1.0), "B": (0.0, 1.0), "U": (0.0, 0.0)}
+    res = network.nearest_affiliates(g, {"A": ("WM-Z",), "B": ("WM-A",)}, coords)
+    assert res["U"].affiliate == "WM-A"
+
+
+def test_fewer_hops_beat_shorter_distance() -> None:
+    # U borders B (far away) directly; A is close but two hops away
+    g = network.border_graph(["A", "M", "U", "B"], [("A", "M"), ("M", "U"), ("U", "B")])
+    coords = {"A": (0.0, 0.1), "M": (0.0, 0.05), "U": (0.0, 0.0), "B": (50.0, 50.0)}
+    res = network.nearest_affiliates(g, {"A": ("NEAR",), "B": ("FAR",)}, coords)
+    assert (res["U"].affiliate, res["U"].hops) == ("FAR", 1)
+    assert (res["M"].affiliate, res["M"].hops) == ("NEAR", 1)
+
+
+def test_ties_propagate_through_layers() -> None:
+    # two paths of equal length to two covered regions: both are candidates two hops out
+    g = network.border_graph(
+        ["A", "B", "P", "Q", "U"], [("A", "P"), ("B", "Q"), ("P", "U"), ("Q", "U")]
+    )
+    coords = {"A": (0.0, 3.0), "B": (0.0, -1.0), "P": (0.0, 2.0), "Q": (0.0, -0.5), "U": (0.0, 0.0)}
+    res = network.nearest_affiliates(g, {"A": ("AA",), "B": ("BB",)}, coords)
+    assert (res["U"].affiliate, res["U"].hops) == ("BB", 2)
+
+
+def test_nothing_reachable_nothing_said() -> None:
+    g = network.border_graph(["U"], [])
+    assert network.nearest_affiliates(g, {}, {"U": (0.0, 0.0)}) == {}
+
+
+def test_hierarchy() -> None:
+    t = network.hierarchy(
+        Region("world", "world", "World"), [Region("Q142", "country", "France", "FR", parent="Q46")]
+    )
+    assert list(t.successors("world")) == ["Q46"] and list(t.successors("Q46")) == ["Q142"]
