@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -49,15 +50,20 @@ GG = vocab.GG
 XSD = vocab.XSD
 
 
+_IRI_BAD = re.compile(r'[ <>"{}|\\^`\n\r\t]')
+_IRI_ESC = {" ": "%20", "<": "%3C", ">": "%3E", '"': "%22", "{": "%7B", "}": "%7D", "|": "%7C",
+            "\\": "%5C", "^": "%5E", "`": "%60", "\n": "%0A", "\r": "%0D", "\t": "%09"}  # fmt: skip
+
+
 def iri(value: str) -> str:
     """An N-Quads IRI term (characters N-Quads forbids in IRIs are %-escaped).
 
     >>> iri("http://example.org/a b")
     '<http://example.org/a%20b>'
     """
-    bad = {" ": "%20", "<": "%3C", ">": "%3E", '"': "%22", "{": "%7B", "}": "%7D", "|": "%7C",
-           "\\": "%5C", "^": "%5E", "`": "%60", "\n": "%0A", "\r": "%0D", "\t": "%09"}  # fmt: skip
-    return "<" + "".join(bad.get(ch, ch) for ch in value) + ">"
+    if _IRI_BAD.search(value) is None:  # the common case, kept fast
+        return f"<{value}>"
+    return "<" + _IRI_BAD.sub(lambda m: _IRI_ESC[m.group(0)], value) + ">"
 
 
 def lit(value: str, lang: str = "", datatype: str = "") -> str:
