@@ -1,0 +1,493 @@
+"""Reading a page's current wikitext (or Lua source) through the MediaWiki Action API, cached.
+
+One request shape, the one Meta-Wiki answers for ``Module:Organizational_Informations``::
+
+    action=query&prop=revisions&titles=TITLE&rvprop=content|ids|timestamp&rvslots=main
+    &format=json&formatversion=2&maxlag=5
+
+sent with glamgraph's User-Agent over ``urllib`` (standard library, always with a timeout).
+Transient failures are retried through tenacity with exponential backoff and jitter: HTTP 5xx,
+connection errors and client timeouts, and the two ways a wiki asks a client to slow down, HTTP
+429 and the ``maxlag`` error (HTTP 200 with a ``Retry-After`` header), whose wait is honoured up
+to :attr:`MediaWikiSettings.max_retry_after_s` (a longer one fails at once). Every other answer
+that is not the page (``missing``, ``invalid``, an ``error`` object, a 4xx, a body that is not
+API JSON) raises :class:`~glamgraph.errors.MediaWikiError` with a one-line message naming the
+page and the API code (CLI exit code 3).
+
+The answer (revision id, timestamp, content) is cached on disk as JSON, under
+``$GLAMGRAPH_CACHE_DIR/mediawiki/`` or the platform's user cache directory, for a day by
+default. Entries are written atomically; a corrupt entry is discarded with a warning and the page
+fetched again; a failed fetch never touches a good entry.
+
+>>> rev = Revision(title="Module:Organizational Informations", pageid=1, revid=27654321,
+...                timestamp="2025-03-01T10:20:30Z", content="return {}",
+...                api_url="https://meta.wikimedia.org/w/api.php")
+>>> rev.permalink
+'https://meta.wikimedia.org/w/index.php?oldid=27654321'
+>>> rev.describe()
+'Module:Organizational Informations rev 27654321 (2025-03-01T10:20:30Z)'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import http.client
+import json
+import os
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, Final
+
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from glamgraph import vocab
+from glamgraph._version import user_agent
+from glamgraph.errors import BadInput, MediaWikiError
+
+CACHE_FORMAT: Final = 1
+#: API error codes that mean "try again later" rather than "this request is wrong".
+TRANSIENT_CODES: Final = frozenset({"maxlag", "ratelimited", "readonly", "internal_api_error"})
+
+
+class CacheWarning(UserWarning):
+    """A cache entry was unreadable (discarded) or could not be written."""
+
+
+@dataclass(frozen=True)
+class MediaWikiSettings:
+    """How the MediaWiki client behaves. Frozen: pass a new one instead of changing it.
+
+    Attributes:
+        timeout_s: the client's own deadline per HTTP request.
+        max_attempts: attempts per page for transient failures (5xx, resets, 429, maxlag).
+        max_retry_after_s: the cap on a server's ``Retry-After``; a longer wait fails at once.
+        backoff_max_s: the longest pause between two attempts without a ``Retry-After``.
+        maxlag: the ``maxlag`` parameter sent (seconds of replication lag tolerated).
+        use_cache: read and write the on-disk cache.
+        cache_ttl_s: how long a cached page stays fresh.
+        cache_dir: the cache folder; ``None`` means ``GLAMGRAPH_CACHE_DIR`` or the platform's.
+        user_agent_extra: appended to glamgraph's User-Agent (e.g. your contact address).
+    """
+
+    timeout_s: float = 30.0
+    max_attempts: int = 5
+    max_retry_after_s: float = 120.0
+    backoff_max_s: float = 30.0
+    maxlag: int = 5
+    use_cache: bool = True
+    cache_ttl_s: float = 86400.0
+    cache_dir: str | None = None
+    user_agent_extra: str = ""
+
+    def __post_init__(self) -> None:
+        if self.cache_ttl_s < 0 or self.max_retry_after_s < 0 or self.backoff_max_s < 0:
+            raise BadInput("cache TTL, Retry-After cap and backoff must not be negative")
+        if self.timeout_s <= 0 or self.max_attempts < 1:
+            raise BadInput("timeout and attempts must be positive")
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The current revision of a page: what a report needs to cite it, and its content."""
+
+    title: str  # the title as the wiki normalised it
+    pageid: int
+    revid: int
+    timestamp: str  # ISO 8601, UTC, as the API gives it
+    content: str
+    api_url: str
+    parentid: int | None = None
+    contentmodel: str = ""
+    fetched: str = ""  # when glamgraph fetched it (ISO 8601, UTC)
+    from_cache: bool = False
+
+    @property
+    def permalink(self) -> str:
+        """A link to exactly this revision (``index.php?oldid=``)."""
+        base = self.api_url.rsplit("/", 1)[0]
+        return f"{base}/index.php?oldid={self.revid}"
+
+    def describe(self) -> str:
+        """``Title rev N (timestamp)``: one line for a provenance note."""
+        return f"{self.title} rev {self.revid} ({self.timestamp})"
+
+    def provenance(self) -> dict[str, Any]:
+        """The revision without its content, for a report or the knowledge graph."""
+        rec = dataclasses.asdict(self)
+        del rec["content"]
+        rec["permalink"] = self.permalink
+        return rec
+
+
+class _Transient(Exception):
+    """A failure worth another attempt; ``retry_after`` is the server's own wait, if it gave one."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def cache_root(settings: MediaWikiSettings | None = None) -> Path:
+    """The cache folder: the settings', else ``GLAMGRAPH_CACHE_DIR``, else the platform's.
+
+    >>> str(cache_root(MediaWikiSettings(cache_dir="/tmp/gg-cache")))
+    '/tmp/gg-cache'
+    """
+    if settings is not None and settings.cache_dir:
+        return Path(settings.cache_dir)
+    env = os.environ.get("GLAMGRAPH_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("glamgraph"))
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date.
+
+    >>> retry_after_seconds("7"), retry_after_seconds(None), retry_after_seconds("soon")
+    (7.0, None, None)
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def parse_response(data: object, title: str, api_url: str) -> Revision:
+    """The revision in a ``formatversion=2`` answer, or the error it reports.
+
+    Raises:
+        MediaWikiError: ``missing`` or ``invalid`` page, an ``error`` object, or an answer
+            without the revision's content.
+
+    >>> parse_response({"query": {"pages": [{"ns": 828, "title": "Module:Nope", "missing": True}]}},
+    ...                "Module:Nope", "https://meta.wikimedia.org/w/api.php")
+    Traceback (most recent call last):
+    ...
+    glamgraph.errors.MediaWikiError: Module:Nope: page missing on https://meta.wikimedia.org/w/api.php (API code missing)
+    """
+    if not isinstance(data, dict):
+        raise MediaWikiError(f"{title}: {api_url} answered JSON that is not an API object")
+    error = data.get("error")
+    if isinstance(error, dict):
+        code = str(error.get("code", "?"))
+        info = " ".join(str(error.get("info", "")).split())
+        raise MediaWikiError(f"{title}: {api_url} answered an error (API code {code}): {info}")
+    query = data.get("query")
+    pages = query.get("pages") if isinstance(query, dict) else None
+    if isinstance(pages, dict):  # formatversion=1 keys pages by id
+        pages = list(pages.values())
+    if not isinstance(pages, list) or not pages or not isinstance(pages[0], dict):
+        raise MediaWikiError(f"{title}: {api_url} answered without query.pages (API code none)")
+    page = pages[0]
+    shown = str(page.get("title", title))
+    if page.get("invalid") not in (None, False):
+        reason = " ".join(str(page.get("invalidreason", "")).split())
+        raise MediaWikiError(f"{title}: invalid title (API code invalid): {reason}")
+    if page.get("missing") not in (None, False):
+        raise MediaWikiError(f"{shown}: page missing on {api_url} (API code missing)")
+    revs = page.get("revisions")
+    if not isinstance(revs, list) or not revs or not isinstance(revs[0], dict):
+        raise MediaWikiError(f"{shown}: {api_url} answered no revision (API code norevisions)")
+    rev = revs[0]
+    slot = rev.get("slots", {}).get("main") if isinstance(rev.get("slots"), dict) else None
+    if not isinstance(slot, dict):
+        raise MediaWikiError(f"{shown}: revision without a main slot (API code noslot)")
+    if (
+        slot.get("texthidden")
+        or slot.get("textmissing")
+        or not isinstance(slot.get("content"), str)
+    ):
+        raise MediaWikiError(
+            f"{shown}: the revision's content is hidden or missing (API code "
+            f"{'texthidden' if slot.get('texthidden') else 'textmissing'})"
+        )
+    try:
+        revid = int(rev["revid"])
+        pageid = int(page.get("pageid", 0))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise MediaWikiError(f"{shown}: revision without an id (API code norevid)") from exc
+    parent = rev.get("parentid")
+    return Revision(
+        title=shown,
+        pageid=pageid,
+        revid=revid,
+        timestamp=str(rev.get("timestamp", "")),
+        content=slot["content"],
+        api_url=api_url,
+        parentid=int(parent) if isinstance(parent, int) else None,
+        contentmodel=str(slot.get("contentmodel", "")),
+    )
+
+
+class MediaWikiClient:
+    """Reads pages from one wiki's Action API (``api_url``), with retry and an on-disk cache.
+
+    Args:
+        api_url: the wiki's ``api.php`` (default Meta-Wiki).
+        settings: timeouts, attempts, cache; see :class:`MediaWikiSettings`.
+        sleep: how to wait between attempts (tests pass a recorder).
+
+    Example (not run: it reaches Meta-Wiki)::
+
+        >>> rev = MediaWikiClient().page("Module:Organizational_Informations")  # doctest: +SKIP
+        >>> rev.revid, rev.timestamp  # doctest: +SKIP
+        (27654321, '2025-03-01T10:20:30Z')
+    """
+
+    def __init__(
+        self,
+        api_url: str = vocab.META_API,
+        settings: MediaWikiSettings | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        scheme = urllib.parse.urlsplit(api_url).scheme
+        if scheme not in ("http", "https"):
+            raise BadInput(f"not an http(s) MediaWiki API URL: {api_url!r}")
+        self.api_url = api_url
+        self.settings = settings or MediaWikiSettings()
+        self.user_agent = user_agent(
+            f"urllib/{sys.version_info.major}.{sys.version_info.minor} "
+            f"{self.settings.user_agent_extra}".strip()
+        )
+        self._sleep = sleep
+        self._backoff = wait_exponential_jitter(
+            initial=1.0, max=self.settings.backoff_max_s, jitter=1.0
+        )
+        self.requests_sent = 0
+
+    # --- public -------------------------------------------------------------------------------
+    def page(self, title: str, *, use_cache: bool | None = None) -> Revision:
+        """The current revision of ``title``, from the cache when fresh, else from the wiki.
+
+        Raises:
+            MediaWikiError: the page is missing or invalid, the API answered an error, or the
+                wiki could not be reached after the retries.
+        """
+        if not title or "\n" in title:
+            raise BadInput(f"malformed page title: {title!r}")
+        cached = use_cache if use_cache is not None else self.settings.use_cache
+        path = self._cache_path(title)
+        if cached:
+            hit = self._read_cache(path, title)
+            if hit is not None:
+                return hit
+        rev = self._fetch(title)
+        rev = dataclasses.replace(
+            rev, fetched=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        )
+        if cached:
+            self._write_cache(path, title, rev)
+        return rev
+
+    # --- HTTP ---------------------------------------------------------------------------------
+    def _params(self, title: str) -> dict[str, str]:
+        return {
+            "action": "query",
+            "prop": "revisions",
+            "titles": title,
+            "rvprop": "content|ids|timestamp",
+            "rvslots": "main",
+            "format": "json",
+            "formatversion": "2",
+            "maxlag": str(self.settings.maxlag),
+        }
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(exc, _Transient) and exc.retry_after is not None:
+            return exc.retry_after
+        return min(self.settings.backoff_max_s, self._backoff(state))
+
+    def _fetch(self, title: str) -> Revision:
+        retrying = Retrying(
+            stop=stop_after_attempt(self.settings.max_attempts),
+            wait=self._wait,
+            retry=retry_if_exception_type(_Transient),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._once(title)
+        except _Transient as exc:
+            n = self.settings.max_attempts
+            raise MediaWikiError(
+                f"{title}: {self.api_url} failed after {n} attempt{'s' * (n > 1)}: {exc}"
+            ) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _once(self, title: str) -> Revision:
+        url = self.api_url + "?" + urllib.parse.urlencode(self._params(title))
+        req = urllib.request.Request(
+            url, headers={"User-Agent": self.user_agent, "Accept": "application/json"}
+        )
+        self.requests_sent += 1
+        try:
+            with urllib.request.urlopen(req, timeout=self.settings.timeout_s) as resp:
+                body = resp.read()
+                headers: Mapping[str, str] = resp.headers
+        except urllib.error.HTTPError as exc:
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                exc.read()
+            raise self._http_error(title, exc.code, exc.headers) from exc
+        except TimeoutError as exc:
+            raise _Transient(f"no answer within {self.settings.timeout_s:g} s") from exc
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            reason = getattr(exc, "reason", None) or exc.__class__.__name__
+            raise _Transient(f"connection failed: {reason}") from exc
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            snippet = " ".join(body[:120].decode("utf-8", "replace").split())
+            raise MediaWikiError(
+                f"{title}: {self.api_url} answered something that is not API JSON "
+                f"(API code none): {snippet!r}"
+            ) from exc
+        error = data.get("error") if isinstance(data, dict) else None
+        if isinstance(error, dict) and str(error.get("code")) in TRANSIENT_CODES:
+            code = str(error.get("code"))
+            wait = retry_after_seconds(headers.get("Retry-After"))
+            if wait is None and code == "maxlag":
+                lag = error.get("lag")
+                wait = max(5.0, float(lag)) if isinstance(lag, int | float) else 5.0
+            self._check_wait(title, code, wait)
+            info = " ".join(str(error.get("info", "")).split())
+            raise _Transient(f"API code {code}: {info}", wait)
+        return parse_response(data, title, self.api_url)
+
+    def _check_wait(self, title: str, what: str, wait: float | None) -> None:
+        cap = self.settings.max_retry_after_s
+        if wait is not None and wait > cap:
+            raise MediaWikiError(
+                f"{title}: {self.api_url} asked to wait {wait:g} s ({what}), more than the "
+                f"cap of {cap:g} s"
+            )
+
+    def _http_error(self, title: str, status: int, headers: Any) -> Exception:
+        """The exception for a non-200 answer: transient (429, 5xx) or final (other 4xx)."""
+        if status == 429:
+            wait = retry_after_seconds(headers.get("Retry-After") if headers else None)
+            self._check_wait(title, "HTTP 429", wait)
+            return _Transient("rate limited (HTTP 429)", wait)
+        if status >= 500:
+            return _Transient(f"server error (HTTP {status})")
+        return MediaWikiError(f"{title}: {self.api_url} answered HTTP {status} (API code http)")
+
+    # --- cache --------------------------------------------------------------------------------
+    def _cache_path(self, title: str) -> Path:
+        key = hashlib.sha256(f"{self.api_url}\n{title}".encode()).hexdigest()[:32]
+        return cache_root(self.settings) / "mediawiki" / f"{key}.json"
+
+    def _read_cache(self, path: Path, title: str) -> Revision | None:
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            self._discard(path, f"unreadable ({exc.__class__.__name__})")
+            return None
+        try:
+            entry = json.loads(raw)
+            if entry["format"] != CACHE_FORMAT:
+                raise ValueError(f"format {entry['format']!r}")
+            if entry["api_url"] != self.api_url or entry["title"] != title:
+                raise ValueError("entry for another page")
+            saved_at = float(entry["saved_at"])
+            fields = {f.name for f in dataclasses.fields(Revision)}
+            rec = {k: v for k, v in entry["revision"].items() if k in fields}
+            rev = Revision(**rec)
+            if not isinstance(rev.content, str) or not isinstance(rev.revid, int):
+                raise ValueError("content or revid of the wrong type")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            self._discard(path, str(exc) or exc.__class__.__name__)
+            return None
+        if time.time() - saved_at > self.settings.cache_ttl_s:
+            return None  # stale: refetch, and keep the entry until a fetch succeeds
+        return dataclasses.replace(rev, from_cache=True)
+
+    def _discard(self, path: Path, reason: str) -> None:
+        warnings.warn(
+            f"discarding corrupt MediaWiki cache entry {path}: {reason}", CacheWarning, stacklevel=4
+        )
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+    def _write_cache(self, path: Path, title: str, rev: Revision) -> None:
+        rec = dataclasses.asdict(rev)
+        rec["from_cache"] = False
+        entry = {
+            "format": CACHE_FORMAT,
+            "api_url": self.api_url,
+            "title": title,
+            "saved_at": time.time(),
+            "revision": rec,
+        }
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(entry, fh, ensure_ascii=False)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            warnings.warn(
+                f"could not write the MediaWiki cache entry {path}: {exc}",
+                CacheWarning,
+                stacklevel=3,
+            )
+
+
+def fetch_page(
+    title: str,
+    *,
+    api_url: str = vocab.META_API,
+    settings: MediaWikiSettings | None = None,
+    use_cache: bool | None = None,
+) -> Revision:
+    """The current revision of one page (see :class:`MediaWikiClient`).
+
+    Example (not run: it reaches Meta-Wiki)::
+
+        >>> fetch_page(vocab.AFFILIATES_MODULE).describe()  # doctest: +SKIP
+        'Module:Organizational Informations rev 27654321 (2025-03-01T10:20:30Z)'
+    """
+    return MediaWikiClient(api_url, settings).page(title, use_cache=use_cache)
