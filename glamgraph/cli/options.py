@@ -1,45 +1,115 @@
-"""Options shared by several commands (endpoint, cache, quiet)."""
+"""Options shared by several commands (endpoint, cache, fallback, timeout).
+
+``engine_options`` adds ``--endpoint``, ``--no-cache``, ``--cache-ttl``, ``--timeout``,
+``--fallback`` and ``--no-fallback``; ``make_engine`` turns them into an engine. A command whose
+function does not declare ``fallback``/``no_fallback`` parameters still gets them: the decorator
+keeps them in the click context, where ``make_engine`` finds them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+import functools
+import inspect
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 import click
 
+from glamgraph.errors import BadInput
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+_META_KEY = "glamgraph.engine_options"
+_EXTRA = ("fallback", "no_fallback")
 
 
 def engine_options(func: F) -> F:
-    """``--endpoint``, ``--no-cache``, ``--cache-ttl`` and ``--timeout`` for commands that query."""
-    func = click.option(
+    """``--endpoint``, ``--no-cache``, ``--cache-ttl``, ``--timeout``, ``--fallback``, ``--no-fallback``."""
+    accepted = inspect.signature(func).parameters
+    takes_all = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values())
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        extra = {k: kwargs[k] for k in _EXTRA if k in kwargs}
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.meta[_META_KEY] = extra
+        for k in _EXTRA:
+            if k not in accepted and not takes_all:
+                kwargs.pop(k, None)
+        return func(*args, **kwargs)
+
+    out: Callable[..., Any] = wrapper
+    out = click.option(
+        "--no-fallback",
+        is_flag=True,
+        help="Never fall back to another endpoint (wdqs falls back to qlever by default).",
+    )(out)
+    out = click.option(
+        "--fallback",
+        multiple=True,
+        metavar="NAME|URL",
+        help="Endpoint to try when the main one fails for reasons other than the query "
+        "(repeatable, tried in order; replaces the default wdqs -> qlever).",
+    )(out)
+    out = click.option(
         "--timeout",
         type=float,
         default=65.0,
         show_default=True,
         help="Seconds the client waits for one HTTP answer.",
-    )(func)
-    func = click.option(
+    )(out)
+    out = click.option(
         "--cache-ttl",
         type=float,
         default=86400.0,
         show_default=True,
-        help="Seconds a cached result stays fresh.",
-    )(func)
-    func = click.option("--no-cache", is_flag=True, help="Skip the on-disk query cache.")(func)
-    func = click.option(
+        help="Seconds a cached result stays fresh (0: always refetch).",
+    )(out)
+    out = click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Skip the on-disk query cache (default: on, in the platform's user cache folder "
+        "or GLAMGRAPH_CACHE_DIR).",
+    )(out)
+    out = click.option(
         "--endpoint",
         default="wdqs",
         show_default=True,
         metavar="NAME|URL",
         help="wdqs, qlever, snapshot (offline, in-process) or a SPARQL endpoint URL.",
-    )(func)
-    return func
+    )(out)
+    return cast(F, out)
 
 
-def make_engine(endpoint: str, no_cache: bool, cache_ttl: float, timeout: float) -> Any:
-    """The engine the shared options describe (errors: BadInput -> exit 2)."""
+def make_engine(
+    endpoint: str,
+    no_cache: bool,
+    cache_ttl: float,
+    timeout: float,
+    *,
+    fallback: Sequence[str] | None = None,
+    no_fallback: bool | None = None,
+) -> Any:
+    """The engine the shared options describe (errors: BadInput -> exit 2).
+
+    ``fallback``/``no_fallback`` default to the command line's ``--fallback``/``--no-fallback``.
+    """
     from glamgraph.sparql import Settings, get_engine
 
+    ctx = click.get_current_context(silent=True)
+    given: dict[str, Any] = ctx.meta.get(_META_KEY, {}) if ctx is not None else {}
+    if fallback is None:
+        fallback = tuple(given.get("fallback") or ())
+    if no_fallback is None:
+        no_fallback = bool(given.get("no_fallback", False))
+    if not cache_ttl >= 0:
+        raise BadInput(f"--cache-ttl: negative cache TTL {cache_ttl:g}; use 0 or more seconds")
+    if not (timeout > 0 and math.isfinite(timeout)):
+        raise BadInput(f"--timeout: must be a positive number of seconds, got {timeout:g}")
+    if no_fallback and fallback:
+        raise BadInput("--fallback and --no-fallback exclude each other")
+    chain: list[str] | None = [] if no_fallback else (list(fallback) or None)
     settings = Settings(use_cache=not no_cache, cache_ttl_s=cache_ttl, timeout_s=timeout)
-    return get_engine(endpoint, settings)
+    return get_engine(endpoint, settings, fallback=chain)

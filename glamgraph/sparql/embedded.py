@@ -54,7 +54,12 @@ def _format_for(path: Path) -> ox.RdfFormat:
 
 
 class EmbeddedEngine(Engine):
-    """SPARQL over a pyoxigraph :class:`~pyoxigraph.Store` in this process."""
+    """SPARQL over a pyoxigraph :class:`~pyoxigraph.Store` in this process.
+
+    In-process and fast, so it neither caches nor retries: ``select`` runs the store directly.
+    """
+
+    caches = False
 
     def __init__(
         self,

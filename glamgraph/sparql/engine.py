@@ -14,61 +14,135 @@ True
 
 from __future__ import annotations
 
+import logging
+import math
+import os
 import re
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Final, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypeVar
+from urllib.parse import urlsplit
 
 from glamgraph import queries
 from glamgraph._version import __version__
 from glamgraph.errors import BadInput, QueryTimeout
 from glamgraph.sparql.result import QueryResult, merge
 
+if TYPE_CHECKING:
+    from glamgraph.sparql.cache import Cache
+
 EngineName = Literal["wdqs", "qlever", "snapshot"]
 ENGINE_NAMES: Final[tuple[str, ...]] = ("wdqs", "qlever", "snapshot")
+#: The fallback chain of an engine name when ``get_engine(..., fallback=None)``.
+DEFAULT_FALLBACK: Final[Mapping[str, tuple[str, ...]]] = {"wdqs": ("qlever",)}
 _URL_RE: Final = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(:[0-9]{1,5})?(/[^\s]*)?")
+
+log = logging.getLogger("glamgraph.sparql")
+_P = TypeVar("_P")
 
 
 @dataclass(frozen=True)
 class Settings:
     """How an engine behaves. Frozen: pass a new one rather than mutating global state.
 
+    The defaults suit the public Wikidata Query Service: one query at a time, a second apart, a
+    ``Retry-After`` honoured up to two minutes (a longer one fails at once with
+    :class:`~glamgraph.errors.RateLimited` rather than blocking a run), at most five requests
+    per query, results cached for a day. Tests use ``min_interval_s=0`` and a recording
+    ``sleep``.
+
     Attributes:
-        timeout_s: the client's own deadline per HTTP request.
-        max_attempts: attempts per query for transient failures (429, 5xx, resets).
-        max_retry_after_s: the cap on a server's ``Retry-After`` (longer waits fail instead).
-        min_interval_s: the minimum gap between two requests to the same endpoint.
-        concurrency: queries in flight per endpoint (WDQS asks for one).
-        use_cache: read and write the on-disk cache.
-        cache_ttl_s: how long a cached result stays fresh.
+        timeout_s: the client's own deadline per HTTP request (connect and each read).
+        max_attempts: requests per query for transient failures (429, 5xx, resets, broken bodies).
+        max_retry_after_s: the cap on a server's ``Retry-After`` (120 s): a longer requested wait
+            fails with ``RateLimited`` instead of waiting.
+        retry_after_default_s: the wait after a 429 that names no ``Retry-After`` (60 s, as WMF
+            asks), capped by ``max_retry_after_s``.
+        backoff_s: the first backoff after a 5xx, reset or broken body; doubles per attempt,
+            plus up to as much random jitter. ``0`` retries at once.
+        backoff_max_s: the longest single backoff.
+        min_interval_s: the minimum gap between the starts of two requests to the same endpoint
+            URL, across the whole process.
+        concurrency: queries in flight per endpoint URL across the process (WDQS asks for one).
+        use_cache: read and write the on-disk cache (remote engines only).
+        cache_ttl_s: how long a cached result stays fresh (0: always refetch).
         cache_dir: the cache folder; ``None`` means ``GLAMGRAPH_CACHE_DIR`` or the platform's.
-        split_floor: the smallest partition the adaptive splitter will try.
+        split_floor: the smallest partition the adaptive splitter tries (values, or the width of
+            a QID-number range); a timeout at that size is final.
+        fallback_cooldown_s: after an engine in a fallback chain fails for endpoint reasons
+            (unavailable, rate limited, broken responses), later queries skip it for this long.
         user_agent_extra: appended to glamgraph's User-Agent (e.g. your contact address).
+        sleep: the function that waits (``time.sleep`` when ``None``); tests inject a recorder.
+
+    >>> Settings(cache_ttl_s=-1)
+    Traceback (most recent call last):
+    ...
+    glamgraph.errors.BadInput: Settings.cache_ttl_s (--cache-ttl): negative cache TTL -1 s; use 0 or more seconds
     """
 
     timeout_s: float = 65.0
     max_attempts: int = 5
     max_retry_after_s: float = 120.0
+    retry_after_default_s: float = 60.0
+    backoff_s: float = 1.0
+    backoff_max_s: float = 30.0
     min_interval_s: float = 1.0
     concurrency: int = 1
     use_cache: bool = True
     cache_ttl_s: float = 86400.0
-    cache_dir: str | None = None
+    cache_dir: str | os.PathLike[str] | None = None
     split_floor: int = 1
+    fallback_cooldown_s: float = 300.0
     user_agent_extra: str = ""
+    sleep: Callable[[float], None] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.cache_ttl_s < 0:
-            raise BadInput(f"negative cache TTL: {self.cache_ttl_s}")
-        if self.timeout_s <= 0 or self.max_attempts < 1 or self.concurrency < 1:
-            raise BadInput("timeout, attempts and concurrency must be positive")
+        def bad(name: str, why: str) -> BadInput:
+            return BadInput(f"Settings.{name}: {why}")
+
+        if not self.cache_ttl_s >= 0:  # also refuses NaN
+            raise bad(
+                "cache_ttl_s (--cache-ttl)",
+                f"negative cache TTL {self.cache_ttl_s:g} s; use 0 or more seconds",
+            )
+        if not (self.timeout_s > 0 and math.isfinite(self.timeout_s)):
+            raise bad(
+                "timeout_s (--timeout)",
+                f"must be a positive number of seconds, got {self.timeout_s:g}",
+            )
+        if self.max_attempts < 1:
+            raise bad("max_attempts", f"must be 1 or more, got {self.max_attempts}")
+        if self.concurrency < 1:
+            raise bad("concurrency", f"must be 1 or more, got {self.concurrency}")
+        if self.split_floor < 1:
+            raise bad("split_floor", f"must be 1 or more, got {self.split_floor}")
+        for name in (
+            "max_retry_after_s",
+            "retry_after_default_s",
+            "backoff_s",
+            "backoff_max_s",
+            "min_interval_s",
+            "fallback_cooldown_s",
+        ):
+            value = getattr(self, name)
+            if not value >= 0:
+                raise bad(name, f"must be 0 or more seconds, got {value:g}")
 
 
 class Engine(ABC):
-    """A SPARQL engine: ``select()`` runs text, ``run()`` runs a named query with parameters."""
+    """A SPARQL engine: ``select()`` runs text, ``run()`` runs a named query with parameters.
+
+    ``select`` is the pipeline every query goes through: the on-disk cache (for engines whose
+    class sets ``caches``), then :meth:`_fetch` (a remote engine's retry policy and per-endpoint
+    throttle around :meth:`_select`, one request), then the cache again. ``run_split`` and
+    ``run_split_range`` cut a query that times out into smaller ones.
+    """
+
+    #: Whether results of this engine go through the on-disk cache (remote engines: yes).
+    caches: ClassVar[bool] = False
 
     name: str
     url: str
@@ -78,14 +152,45 @@ class Engine(ABC):
         self.url = url
         self.settings = settings or Settings()
         self.queries_sent = 0
+        self._cache: Cache | None = None
+        if self.caches and self.settings.use_cache:
+            self.cache()  # an unusable cache folder is reported now, before any request
 
     @abstractmethod
     def _select(self, text: str, name: str) -> QueryResult:
-        """Run one query text and return its result (no cache, no splitting)."""
+        """Run one query text once and return its result (no cache, no retry, no splitting)."""
+
+    def _fetch(self, text: str, name: str) -> QueryResult:
+        """Get a fresh result under the engine's failure policy (the base: one attempt)."""
+        return self._select(text, name)
+
+    def cache(self, use_cache: bool | None = None) -> Cache | None:
+        """The engine's on-disk cache, or ``None`` when it does not cache or caching is off."""
+        use = self.settings.use_cache if use_cache is None else use_cache
+        if not (self.caches and use):
+            return None
+        if self._cache is None:
+            from glamgraph.sparql.cache import Cache, cache_root
+
+            self._cache = Cache(cache_root(self.settings.cache_dir), self.settings.cache_ttl_s)
+        return self._cache
 
     def select(self, text: str, name: str = "", *, use_cache: bool | None = None) -> QueryResult:
-        """Run a SELECT query text and return the bindings with their provenance."""
-        return self._select(text, name)
+        """Run a SELECT query text and return the bindings with their provenance.
+
+        A fresh cached result comes back with ``from_cache=True``; otherwise the query is
+        fetched (retried as the engine's policy says) and a good result is cached.
+        ``use_cache`` overrides ``Settings.use_cache`` for this call.
+        """
+        cache = self.cache(use_cache)
+        if cache is not None:
+            hit = cache.get(self.url, text)
+            if hit is not None:
+                return hit
+        result = self._fetch(text, name)
+        if cache is not None:
+            cache.put(result)
+        return result
 
     def prepare(self, query: str | queries.Query, params: Mapping[str, object]) -> tuple[str, str]:
         """The query's name and its text with parameters filled and a ``#tool:`` line on top."""
@@ -99,6 +204,9 @@ class Engine(ABC):
         """Run a shipped query (by name), a ``.rq`` path or a loaded :class:`Query`.
 
         Parameters are checked and written in as typed terms (see :func:`glamgraph.queries.fill`).
+
+        >>> get_engine("snapshot").run("region-by-iso", code="FR").qids("item")
+        ['Q142']
         """
         name, text = self.prepare(query, params)
         return self.select(text, name, use_cache=use_cache)
@@ -112,35 +220,159 @@ class Engine(ABC):
         values: Sequence[str],
         use_cache: bool | None = None,
         on_part: Callable[[QueryResult], None] | None = None,
+        floor: int | None = None,
         **params: object,
     ) -> QueryResult:
         """Run a query over a partition (``split`` names a list parameter), halving on timeout.
 
-        A part that times out is not retried as is (the server's deadline is deterministic): it is
-        cut in two and both halves run, recursively, down to ``settings.split_floor`` values;
-        below that the :class:`QueryTimeout` propagates. The parts' rows are merged without
-        duplicates.
-        """
-        results: list[QueryResult] = []
+        A part that times out is not resent as is (the server's deadline is deterministic): it is
+        cut in two and both halves run, first half first, recursively down to ``floor`` values
+        (default ``Settings.split_floor``); a part of that size that still times out raises
+        :class:`QueryTimeout` naming the values. Repeated values are run once. The parts' rows
+        are merged without duplicates, in part order; the merged result's ``query_text`` is the
+        unsplit query, ``parts`` and ``part_queries`` tell what was sent. ``on_part`` sees each
+        part's result as it arrives.
 
-        def go(part: Sequence[str]) -> None:
+        >>> res = get_engine("snapshot").run_split(
+        ...     "borders", split="region", values=["Q142", "Q183", "Q142"])
+        >>> res.parts, "wd:Q142 wd:Q183 }" in res.query_text
+        (1, True)
+        """
+        q = queries.resolve(query) if isinstance(query, str) else query
+        param = q.params.get(split)
+        if param is None or not param.type.endswith("+"):
+            raise BadInput(f"query {q.name}: cannot split on {split!r}: not a list parameter")
+        params.pop(split, None)
+        vals = list(dict.fromkeys(str(v) for v in values))
+        if not vals:
+            return QueryResult(
+                vars=(),
+                rows=[],
+                query_name=q.name,
+                endpoint=self.name,
+                endpoint_url=self.url,
+                parts=0,
+            )
+        _, full_text = self.prepare(q, {**params, split: vals})  # every parameter checked first
+        lowest = max(1, floor if floor is not None else self.settings.split_floor)
+
+        def run_part(part: tuple[str, ...]) -> QueryResult:
+            return self.run(q, use_cache=use_cache, **params, **{split: list(part)})
+
+        def halve(part: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+            if len(part) <= lowest:
+                return None
+            mid = len(part) // 2
+            return part[:mid], part[mid:]
+
+        def describe(part: tuple[str, ...]) -> str:
+            shown = " ".join(part[:5]) + (" ..." if len(part) > 5 else "")
+            return f"{len(part)} value(s) of {split!r} ({shown})"
+
+        return self._split(
+            q.name, full_text, tuple(vals), run_part, halve, describe, lowest, on_part
+        )
+
+    def run_split_range(
+        self,
+        query: str | queries.Query,
+        /,
+        *,
+        lo: int,
+        hi: int,
+        lo_param: str = "lo",
+        hi_param: str = "hi",
+        use_cache: bool | None = None,
+        on_part: Callable[[QueryResult], None] | None = None,
+        floor: int | None = None,
+        **params: object,
+    ) -> QueryResult:
+        """Run a query over the integer range ``lo..hi`` (inclusive), halving it on timeout.
+
+        For queries bounded by two ``int`` parameters, such as the QID number in
+        ``institutions-without-country`` (``lo``/``hi``). Halves are ``lo..mid`` and
+        ``mid+1..hi``; a range of ``floor`` numbers or fewer (default ``Settings.split_floor``)
+        that still times out raises :class:`QueryTimeout`. Merging works as in :meth:`run_split`.
+
+        >>> res = get_engine("snapshot").run_split_range(
+        ...     "institutions-without-country", lo=0, hi=10**9, **{"class": "Q33506"})
+        >>> res.parts, res.query_name
+        (1, 'institutions-without-country')
+        """
+        q = queries.resolve(query) if isinstance(query, str) else query
+        for pname in (lo_param, hi_param):
+            param = q.params.get(pname)
+            if param is None or param.type != "int":
+                raise BadInput(f"query {q.name}: cannot split on {pname!r}: not an int parameter")
+            params.pop(pname, None)
+        lo, hi = int(lo), int(hi)
+        if hi < lo:
+            return QueryResult(
+                vars=(),
+                rows=[],
+                query_name=q.name,
+                endpoint=self.name,
+                endpoint_url=self.url,
+                parts=0,
+            )
+        _, full_text = self.prepare(q, {**params, lo_param: lo, hi_param: hi})
+        lowest = max(1, floor if floor is not None else self.settings.split_floor)
+
+        def run_part(part: tuple[int, int]) -> QueryResult:
+            return self.run(
+                q, use_cache=use_cache, **params, **{lo_param: part[0], hi_param: part[1]}
+            )
+
+        def halve(part: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+            a, b = part
+            if b - a + 1 <= lowest:
+                return None
+            mid = (a + b) // 2
+            return (a, mid), (mid + 1, b)
+
+        def describe(part: tuple[int, int]) -> str:
+            return f"the range {lo_param}={part[0]}..{hi_param}={part[1]}"
+
+        return self._split(q.name, full_text, (lo, hi), run_part, halve, describe, lowest, on_part)
+
+    def _split(
+        self,
+        name: str,
+        full_text: str,
+        whole: _P,
+        run_part: Callable[[_P], QueryResult],
+        halve: Callable[[_P], tuple[_P, _P] | None],
+        describe: Callable[[_P], str],
+        lowest: int,
+        on_part: Callable[[QueryResult], None] | None,
+    ) -> QueryResult:
+        """The adaptive splitter behind run_split and run_split_range."""
+        watch = timed()
+        results: list[QueryResult] = []
+        todo: list[_P] = [whole]
+        while todo:
+            part = todo.pop()
             try:
-                res = self.run(query, use_cache=use_cache, **params, **{split: list(part)})
-            except QueryTimeout:
-                if len(part) <= max(1, self.settings.split_floor):
-                    raise
-                mid = len(part) // 2
-                go(part[:mid])
-                go(part[mid:])
-                return
+                res = run_part(part)
+            except QueryTimeout as exc:
+                halves = halve(part)
+                if halves is None:
+                    raise QueryTimeout(
+                        f"{exc.message}; still timing out for {describe(part)}, at the split "
+                        f"floor of {lowest}",
+                        endpoint=exc.endpoint,
+                        query_name=exc.query_name or name,
+                        status=exc.status,
+                        attempts=exc.attempts,
+                    ) from exc
+                log.info("%s: timeout for %s; splitting it in two", self.name, describe(part))
+                todo.extend(reversed(halves))
+                continue
             results.append(res)
             if on_part is not None:
                 on_part(res)
-
-        if values:
-            go(list(values))
-        q = queries.resolve(query) if isinstance(query, str) else query
-        return merge(results, q.name)
+        merged = merge(results, name, query_text=full_text)
+        return merged.with_(duration_s=watch()) if len(results) > 1 else merged
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (connections, stores)."""
@@ -162,9 +394,21 @@ def check_endpoint(endpoint: str) -> str:
     Traceback (most recent call last):
     ...
     glamgraph.errors.BadInput: unknown endpoint: 'ftp://x' (use wdqs, qlever, snapshot or an http(s) URL)
+    >>> check_endpoint("http://127.0.0.1:99999/sparql")
+    Traceback (most recent call last):
+    ...
+    glamgraph.errors.BadInput: unknown endpoint: 'http://127.0.0.1:99999/sparql' (malformed URL: Port out of range 0-65535)
     """
-    if endpoint in ENGINE_NAMES or _URL_RE.fullmatch(endpoint):
+    if endpoint in ENGINE_NAMES:
         return endpoint
+    if _URL_RE.fullmatch(endpoint):
+        try:
+            parts = urlsplit(endpoint)
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:
+            raise BadInput(f"unknown endpoint: {endpoint!r} (malformed URL: {exc})") from None
+        if parts.hostname:
+            return endpoint
     raise BadInput(f"unknown endpoint: {endpoint!r} (use wdqs, qlever, snapshot or an http(s) URL)")
 
 
@@ -177,13 +421,34 @@ def get_engine(
     """An engine by name (``wdqs``, ``qlever``, ``snapshot``) or SPARQL endpoint URL.
 
     ``wdqs`` falls back to ``qlever`` by default when WDQS fails for reasons other than the query;
-    pass ``fallback=[]`` to switch that off or another chain of names/URLs to change it. The
-    ``snapshot`` engine is shared within the process (its store loads once).
+    pass ``fallback=[]`` to switch that off or another chain of names/URLs to change it (the
+    result of a fallback says so in ``fallback_from``). The ``snapshot`` engine is shared within
+    the process (its store loads once) and does not cache.
+
+    Raises:
+        BadInput: an unknown engine name or a malformed URL (in ``endpoint`` or ``fallback``).
+        CacheUnusable: caching is on and the cache folder cannot be used.
+
+    >>> get_engine("wdqs", Settings(use_cache=False))
+    <FallbackEngine wdqs -> qlever>
+    >>> get_engine("wdqs", Settings(use_cache=False), fallback=[])
+    <RemoteEngine wdqs https://query.wikidata.org/sparql>
     """
-    global _SNAPSHOT
     if isinstance(endpoint, Engine):
         return endpoint
     endpoint = check_endpoint(endpoint)
+    chain = DEFAULT_FALLBACK.get(endpoint, ()) if fallback is None else tuple(fallback)
+    others = [e for e in dict.fromkeys(check_endpoint(f) for f in chain) if e != endpoint]
+    primary = _single_engine(endpoint, settings)
+    if not others:
+        return primary
+    from glamgraph.sparql.fallback import FallbackEngine
+
+    return FallbackEngine([primary, *(_single_engine(e, settings) for e in others)], settings)
+
+
+def _single_engine(endpoint: str, settings: Settings | None) -> Engine:
+    global _SNAPSHOT
     if endpoint == "snapshot":
         with _ENGINE_LOCK:
             if _SNAPSHOT is None:
@@ -193,7 +458,7 @@ def get_engine(
             return _SNAPSHOT
     from glamgraph.sparql.remote import make_remote
 
-    return make_remote(endpoint, settings, fallback=fallback)
+    return make_remote(endpoint, settings)
 
 
 def timed() -> Callable[[], float]:

@@ -1,18 +1,38 @@
 """Remote SPARQL engines over HTTP, through SPARQLWrapper: WDQS, QLever, any SPARQL 1.1 URL.
 
-Only this module imports SPARQLWrapper. It sends glamgraph's User-Agent, POSTs the query as
-``application/sparql-query``, keeps its own deadline, reads the raw body and classifies every way
-the public endpoints fail (``../shared/reference/engines.md``) into the error tree of
-:mod:`glamgraph.errors`. A broken body is never an empty result.
+Only this package imports SPARQLWrapper. A :class:`RemoteEngine` sends glamgraph's User-Agent,
+POSTs the query as ``application/sparql-query``, keeps its own deadline (``Settings.timeout_s``),
+reads the raw body and classifies every way the public endpoints fail
+(``shared/reference/engines.md``) into the error tree of :mod:`glamgraph.errors`:
+
+==========================================================  ===========================
+what came back                                              error
+==========================================================  ===========================
+400, 414                                                    BadQuery
+429 with ``Retry-After`` (seconds or HTTP date) or without  RateLimited (``retry_after``)
+429 ``Operation timed out`` (QLever's timeout)              QueryTimeout
+403 ``You have been banned``                                RateLimited (``banned``)
+500 with ``TimeoutException``/``deadline`` in the body      QueryTimeout
+200 whose body turns into a trace, Oxigraph's cancellation
+text or QLever's ``!!!!>>#`` marker                         QueryTimeout
+other 5xx, reset, refused, the client's own timeout          EndpointUnavailable
+truncated or invalid JSON, HTML as 200, no head/results     BadResponse
+==========================================================  ===========================
+
+A broken body is never an empty result. :meth:`RemoteEngine._fetch` wraps one request in the
+per-endpoint throttle (:mod:`glamgraph.sparql.throttle`) and the retry policy
+(:mod:`glamgraph.sparql.retry`).
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import datetime as dt
 import http.client
 import json
+import re
 import urllib.error
-from collections.abc import Sequence
 from typing import Any
 
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, SPARQLWrapper
@@ -28,6 +48,7 @@ from glamgraph.errors import (
     RateLimited,
     SparqlError,
 )
+from glamgraph.sparql import retry, throttle
 from glamgraph.sparql.engine import Engine, Settings, timed
 from glamgraph.sparql.result import QueryResult
 
@@ -42,14 +63,34 @@ TIMEOUT_MARKERS = (
 
 KNOWN_URLS = {"wdqs": vocab.WDQS_URL, "qlever": vocab.QLEVER_URL}
 
+_RETRY_IN_RE = re.compile(r"retry in (\d+(?:\.\d+)?) seconds", re.IGNORECASE)
+
 
 def _snippet(body: bytes | str, n: int = 160) -> str:
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     return " ".join(text.split())[:n]
 
 
+def _has_timeout_marker(text: str) -> bool:
+    return any(m in text for m in TIMEOUT_MARKERS)
+
+
+def _error_text(text: str, n: int) -> str:
+    """The useful part of an error body: QLever's JSON ``exception``, else a snippet."""
+    if text.lstrip().startswith("{"):
+        with contextlib.suppress(ValueError):
+            data = json.loads(text)
+            if isinstance(data, dict) and isinstance(data.get("exception"), str):
+                return _snippet(data["exception"], n)
+    return _snippet(text, n)
+
+
 def classify_body(body: bytes, *, endpoint: str, name: str, status: int | None) -> dict[str, Any]:
     """Parse a 200 body as SPARQL JSON, or raise the right error. Never returns a partial result.
+
+    A complete, well-formed SPARQL JSON document is a result, whatever its literals say. A body
+    that breaks off is a :class:`QueryTimeout` when a timeout report follows the break (WDQS's
+    Java trace, Oxigraph's cancellation, QLever's ``!!!!>>#``), else a :class:`BadResponse`.
 
     >>> classify_body(b'{"head":{"vars":[]},"results":{"bindings":[]}}', endpoint="e", name="q",
     ...               status=200)["results"]
@@ -59,52 +100,102 @@ def classify_body(body: bytes, *, endpoint: str, name: str, status: int | None) 
     Traceback (most recent call last):
     ...
     glamgraph.errors.QueryTimeout: e: timeout running query q (HTTP 200): the server's deadline ran out (reported inside the response body)
+    >>> classify_body(b'{"head":{"vars":["c"]},"results":{"bind', endpoint="e", name="q",
+    ...               status=200)
+    Traceback (most recent call last):
+    ...
+    glamgraph.errors.BadResponse: e: broken response running query q (HTTP 200): truncated or invalid JSON: Unterminated string starting at (char 34 of 39)
     """
     kw: dict[str, Any] = {"endpoint": endpoint, "query_name": name, "status": status}
     text = body.decode("utf-8", "replace")
-    if any(m in text for m in TIMEOUT_MARKERS):
-        raise QueryTimeout(
-            "the server's deadline ran out (reported inside the response body)", **kw
-        )
-    head = text.lstrip()[:200].lower()
-    if head.startswith("<!doctype html") or head.startswith("<html"):
-        raise BadResponse(f"an HTML page instead of SPARQL JSON: {_snippet(text)!r}", **kw)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BadResponse(f"truncated or invalid JSON ({exc.msg} at char {exc.pos})", **kw) from exc
+        # What follows the point where the JSON broke is the server's own report, if any.
+        if _has_timeout_marker(text[max(0, exc.pos - 64) :]):
+            raise QueryTimeout(
+                "the server's deadline ran out (reported inside the response body)", **kw
+            ) from None
+        head = text.lstrip()[:500].lower()
+        if head.startswith("<!doctype html") or head.startswith("<html") or "<html" in head:
+            raise BadResponse(
+                f"an HTML page instead of SPARQL JSON: {_snippet(text)!r}", **kw
+            ) from None
+        if "user-agent" in head and "policy" in head:  # the WMF edge refusing a User-Agent
+            raise BadResponse(
+                f"the endpoint refused glamgraph's User-Agent: {_snippet(text)!r}",
+                retryable=False,
+                **kw,
+            ) from None
+        if not text.strip():
+            raise BadResponse("an empty response body", **kw) from None
+        raise BadResponse(
+            f"truncated or invalid JSON: {exc.msg} (char {exc.pos} of {len(text)})", **kw
+        ) from None
+    if isinstance(data, dict) and isinstance(data.get("exception"), str):  # QLever error JSON
+        if _has_timeout_marker(data["exception"]):
+            raise QueryTimeout(
+                f"the server's deadline ran out: {_snippet(data['exception'])}", **kw
+            )
+        raise BadResponse(
+            f"an error report instead of a result: {_snippet(data['exception'])}", **kw
+        )
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("head"), dict)
+        or not isinstance(data["head"].get("vars", []), list)
         or not isinstance(data.get("results"), dict)
         or not isinstance(data["results"].get("bindings"), list)
     ):
-        raise BadResponse("JSON without head/results/bindings", **kw)
+        raise BadResponse(f"JSON without head/results/bindings: {_snippet(text, 100)!r}", **kw)
     return data
 
 
 def classify_http_error(
     status: int, body: bytes, headers: Any, *, endpoint: str, name: str
 ) -> SparqlError:
-    """The error for a non-200 answer (status, body and headers as the server sent them)."""
+    """The error for a non-200 answer (status, body and headers as the server sent them).
+
+    >>> classify_http_error(429, b"Too Many Requests", {"Retry-After": "7"}, endpoint="wdqs",
+    ...                     name="q").retry_after
+    7.0
+    >>> type(classify_http_error(429, b'{"exception":"Operation timed out."}', {},
+    ...                          endpoint="qlever", name="q")).__name__
+    'QueryTimeout'
+    """
     kw: dict[str, Any] = {"endpoint": endpoint, "query_name": name, "status": status}
     text = body.decode("utf-8", "replace")
-    if any(m in text for m in TIMEOUT_MARKERS) and status != 429:
-        return QueryTimeout("the server's deadline ran out", **kw)
+    lower = text.lower()
     if status == 429:
         if "Operation timed out" in text:  # QLever reports its timeout as 429
-            return QueryTimeout("the server's deadline ran out (QLever 429)", **kw)
+            return QueryTimeout(
+                f"the server's deadline ran out (QLever 429): {_error_text(text, 120)!r}", **kw
+            )
+        retry_after = parse_retry_after(headers.get("Retry-After") if headers else None)
+        if retry_after is None and (m := _RETRY_IN_RE.search(text)):
+            retry_after = float(m.group(1))
+        wait = f"Retry-After {retry_after:g} s" if retry_after is not None else "no Retry-After"
         return RateLimited(
-            f"too many requests: {_snippet(text, 100)!r}",
-            retry_after=parse_retry_after(headers.get("Retry-After") if headers else None),
-            **kw,
+            f"too many requests ({wait}): {_snippet(text, 100)!r}", retry_after=retry_after, **kw
         )
-    if status == 403 and "banned" in text.lower():
-        return RateLimited(f"banned: {_snippet(text, 200)!r}", **kw)
     if status == 400:
-        return BadQuery(f"the endpoint refused the query: {_snippet(text, 300)!r}", **kw)
-    if status in (500, 502, 503, 504) or status >= 500:
-        return EndpointUnavailable(f"server error: {_snippet(text, 120)!r}", **kw)
+        return BadQuery(f"the endpoint refused the query: {_error_text(text, 300)!r}", **kw)
+    if _has_timeout_marker(text):
+        return QueryTimeout(f"the server's deadline ran out: {_error_text(text, 120)!r}", **kw)
+    if status == 403 and "banned" in lower:
+        return RateLimited(f"banned: {_snippet(text, 200)!r}", banned=True, **kw)
+    if status == 403 and "user-agent" in lower:
+        return EndpointUnavailable(
+            f"the endpoint refused glamgraph's User-Agent: {_snippet(text, 200)!r}", **kw
+        )
+    if status == 414:
+        return BadQuery("the request URI is too long", **kw)
+    if status == 404:
+        return EndpointUnavailable(f"no SPARQL endpoint at this URL: {_snippet(text, 80)!r}", **kw)
+    if status == 401:
+        return EndpointUnavailable("unauthorized", **kw)
+    if status >= 500:
+        return EndpointUnavailable(f"server error: {_error_text(text, 120)!r}", **kw)
     return EndpointUnavailable(f"unexpected HTTP status: {_snippet(text, 120)!r}", **kw)
 
 
@@ -113,30 +204,51 @@ def parse_retry_after(value: str | None) -> float | None:
 
     >>> parse_retry_after("7")
     7.0
-    >>> parse_retry_after(None) is None
-    True
+    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT")  # in the past: no wait
+    0.0
+    >>> parse_retry_after(None) is None, parse_retry_after("soon") is None
+    (True, True)
     """
     if value is None:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
-    import datetime as dt
+    else:
+        return max(0.0, seconds) if seconds == seconds else None  # NaN: no usable value
     from email.utils import parsedate_to_datetime
 
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
+def _sparqlwrapper_body(exc: Exception) -> bytes:
+    """The response body SPARQLWrapper folded into its exception's message (as ``repr``)."""
+    text = str(exc)
+    marker = "\n\nResponse:\n"
+    if marker in text:
+        with contextlib.suppress(ValueError, SyntaxError):
+            value = ast.literal_eval(text.split(marker, 1)[1])
+            if isinstance(value, bytes):
+                return value
+    return b""
+
+
 class RemoteEngine(Engine):
-    """A SPARQL 1.1 endpoint over HTTP (one attempt per ``_select``; retries live above)."""
+    """A SPARQL 1.1 endpoint over HTTP.
+
+    ``_select`` makes one request; ``_fetch`` holds the endpoint's throttle slot and retries
+    transient failures (see :mod:`glamgraph.sparql.retry`); ``select`` adds the on-disk cache.
+    """
+
+    caches = True
 
     def __init__(self, name: str, url: str, settings: Settings | None = None) -> None:
         super().__init__(name, url, settings)
@@ -149,32 +261,40 @@ class RemoteEngine(Engine):
         sw.setReturnFormat(JSON)
         sw.setOnlyConneg(True)
         sw.addCustomHttpHeader("Accept", "application/sparql-results+json")
-        sw.setTimeout(int(max(1, round(self.settings.timeout_s))))
+        # setTimeout() keeps whole seconds only; the attribute is what urlopen receives.
+        sw.timeout = float(self.settings.timeout_s)  # type: ignore[assignment]
         return sw
+
+    def _fetch(self, text: str, name: str) -> QueryResult:
+        settings = self.settings
+        sleep = retry.sleeper(settings)
+
+        def attempt() -> QueryResult:
+            throttle.pace(self.url, settings.min_interval_s, sleep)
+            return self._select(text, name)
+
+        with throttle.slot(self.url, settings.concurrency):
+            return retry.call(attempt, settings)
 
     def _select(self, text: str, name: str) -> QueryResult:
         kw: dict[str, Any] = {"endpoint": self.name, "query_name": name}
         sw = self._wrapper()
         sw.setQuery(text)
+        started = dt.datetime.now(dt.UTC)
         watch = timed()
         self.queries_sent += 1
         try:
             response = sw.query()
             status = int(getattr(response.response, "status", 200) or 200)
             body = response.response.read()
-        except swe.QueryBadFormed as exc:
-            raise BadQuery(
-                f"the endpoint refused the query: {_snippet(str(exc), 300)}", status=400, **kw
-            ) from exc
-        except swe.EndPointNotFound as exc:
-            raise EndpointUnavailable("no SPARQL endpoint at this URL", status=404, **kw) from exc
-        except swe.URITooLong as exc:
-            raise BadQuery("the request URI is too long", status=414, **kw) from exc
-        except swe.Unauthorized as exc:
-            raise EndpointUnavailable("unauthorized", status=401, **kw) from exc
-        except swe.EndPointInternalError as exc:
+        except swe.SPARQLWrapperException as exc:
+            # 400/401/404/414/500: SPARQLWrapper read the body into its message; the HTTPError
+            # it replaced still has the status and headers.
+            cause = exc.__context__
+            code = cause.code if isinstance(cause, urllib.error.HTTPError) else 500
+            headers = cause.headers if isinstance(cause, urllib.error.HTTPError) else None
             raise classify_http_error(
-                500, str(exc).encode(), None, endpoint=self.name, name=name
+                code, _sparqlwrapper_body(exc), headers, endpoint=self.name, name=name
             ) from exc
         except urllib.error.HTTPError as exc:
             err_body = b""
@@ -189,11 +309,18 @@ class RemoteEngine(Engine):
             ) from exc
         except http.client.IncompleteRead as exc:
             raise BadResponse(
-                "truncated response (connection closed mid-body)", status=200, **kw
+                f"truncated response (connection closed after {len(exc.partial)} bytes of the body)",
+                status=200,
+                **kw,
             ) from exc
-        except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise EndpointUnavailable(f"connection failed: {reason}", **kw) from exc
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            if isinstance(reason, TimeoutError):
+                raise EndpointUnavailable(
+                    f"client timeout: no connection within {self.settings.timeout_s:g} s", **kw
+                ) from exc
+            what = f"{type(reason).__name__}: {reason}" if isinstance(reason, Exception) else reason
+            raise EndpointUnavailable(f"connection failed ({what})", **kw) from exc
         data = classify_body(body, endpoint=self.name, name=name, status=status)
         return QueryResult(
             vars=tuple(data["head"].get("vars", [])),
@@ -202,14 +329,13 @@ class RemoteEngine(Engine):
             query_text=text,
             endpoint=self.name,
             endpoint_url=self.url,
+            started=started,
             duration_s=watch(),
         )
 
 
-def make_remote(
-    endpoint: str, settings: Settings | None = None, *, fallback: Sequence[str] | None = None
-) -> Engine:
-    """A remote engine by name (``wdqs``, ``qlever``) or URL."""
+def make_remote(endpoint: str, settings: Settings | None = None) -> RemoteEngine:
+    """A remote engine by name (``wdqs``, ``qlever``) or URL (no fallback; see ``get_engine``)."""
     url = KNOWN_URLS.get(endpoint, endpoint)
     name = endpoint if endpoint in KNOWN_URLS else url
     return RemoteEngine(name, url, settings)

@@ -54,7 +54,24 @@ def term_bool(row: Row, var: str) -> bool:
 
 @dataclass(frozen=True)
 class QueryResult:
-    """Bindings plus where they came from: query, endpoint, time, cache and fallback."""
+    """Bindings plus where they came from: query, endpoint, time, cache and fallback.
+
+    Attributes:
+        vars: the projected variables, in order.
+        rows: SPARQL 1.1 JSON bindings.
+        query_name: the query's file stem (``countries-of-continent``) or a user file's stem.
+        query_text: the exact text sent (``#tool:`` line and filled parameters included). For a
+            split result, the unsplit query the parts add up to; the texts actually sent are in
+            ``part_queries``.
+        endpoint: the engine that answered (``wdqs``, ``qlever``, ``snapshot`` or a URL).
+        endpoint_url: that engine's URL.
+        started: when the answering request started (for a cached result: when it was fetched).
+        duration_s: seconds the request took (for a split result: the whole split, waits included).
+        from_cache: read from the on-disk cache (every part, for a split result).
+        fallback_from: the engine that failed first when another one answered, else ``None``.
+        parts: how many queries' rows were merged (1 unless split).
+        part_queries: the texts of those queries when there was more than one.
+    """
 
     vars: tuple[str, ...]
     rows: list[Row]
@@ -67,6 +84,7 @@ class QueryResult:
     from_cache: bool = False
     fallback_from: str | None = None
     parts: int = 1
+    part_queries: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -120,15 +138,22 @@ class QueryResult:
         return pd.DataFrame([{v: term_value(r, v) for v in self.vars} for r in self.rows])
 
 
-def merge(results: list[QueryResult], name: str = "") -> QueryResult:
+def merge(
+    results: list[QueryResult], name: str = "", *, query_text: str | None = None
+) -> QueryResult:
     """One result from the parts of a split query: rows de-duplicated, first provenance kept.
+
+    ``query_text`` (when given) is the unsplit query the parts add up to; the parts' own texts go
+    to ``part_queries``.
 
     >>> a = QueryResult(vars=("x",), rows=[{"x": {"type": "literal", "value": "1"}}])
     >>> len(merge([a, a]))
     1
+    >>> merge([a, a], query_text="SELECT ...").parts
+    2
     """
     if not results:
-        return QueryResult(vars=(), rows=[], query_name=name)
+        return QueryResult(vars=(), rows=[], query_name=name, query_text=query_text or "", parts=0)
     seen: set[tuple[tuple[str, str, str, str, str], ...]] = set()
     rows: list[Row] = []
     vars_: list[str] = []
@@ -153,13 +178,17 @@ def merge(results: list[QueryResult], name: str = "") -> QueryResult:
                 seen.add(key)
                 rows.append(row)
     first = results[0]
+    texts = tuple(t for r in results for t in (r.part_queries or (r.query_text,)))
     return replace(
         first,
         vars=tuple(vars_),
         rows=rows,
         query_name=name or first.query_name,
+        query_text=first.query_text if query_text is None else query_text,
+        started=min(r.started for r in results),
         duration_s=sum(r.duration_s for r in results),
         from_cache=all(r.from_cache for r in results),
         fallback_from=next((r.fallback_from for r in results if r.fallback_from), None),
         parts=sum(r.parts for r in results),
+        part_queries=texts if len(texts) > 1 else (),
     )

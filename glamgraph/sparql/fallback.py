@@ -1,0 +1,111 @@
+"""A chain of engines behind one :class:`~glamgraph.sparql.engine.Engine`: the first that answers.
+
+``get_engine("wdqs")`` is ``FallbackEngine([wdqs, qlever])``: when WDQS fails for reasons other
+than the query itself, the same query text runs on QLever and the result says so
+(``fallback_from="wdqs"``). What falls back, after the engine's own retries:
+
+- :class:`~glamgraph.errors.EndpointUnavailable`, :class:`~glamgraph.errors.RateLimited` and
+  :class:`~glamgraph.errors.BadResponse` past their retry budget (or a ban);
+- :class:`~glamgraph.errors.QueryTimeout`: for ``run_split``/``run_split_range`` only once the
+  splitter reached its floor on that engine (the whole split then reruns on the next engine, so
+  a result never mixes engines); for a plain ``run``/``select`` at once.
+
+:class:`~glamgraph.errors.BadQuery` never falls back: the query is wrong, not the endpoint.
+After an endpoint-level failure (not a timeout) an engine is skipped by later queries for
+``Settings.fallback_cooldown_s`` seconds, so a run does not wait out WDQS's retry budget on every
+query while it is down. When every engine fails, the last error is raised with the earlier ones
+named in its message.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+
+from glamgraph.errors import BadQuery, QueryTimeout, SparqlError
+from glamgraph.sparql.engine import Engine, Settings
+from glamgraph.sparql.result import QueryResult
+
+log = logging.getLogger("glamgraph.sparql")
+
+
+class FallbackEngine(Engine):
+    """Engines tried in order; the same interface as one engine.
+
+    ``name`` and ``url`` are the first engine's; a result from a later one carries its own
+    ``endpoint``/``endpoint_url`` and ``fallback_from`` = the first engine's name.
+
+    >>> from glamgraph.sparql.engine import get_engine
+    >>> eng = get_engine("wdqs", Settings(use_cache=False))
+    >>> [e.name for e in eng.engines]
+    ['wdqs', 'qlever']
+    """
+
+    def __init__(self, engines: Sequence[Engine], settings: Settings | None = None) -> None:
+        if not engines:
+            raise ValueError("a FallbackEngine needs at least one engine")
+        self.engines: tuple[Engine, ...] = tuple(engines)
+        self.primary = self.engines[0]
+        super().__init__(self.primary.name, self.primary.url, settings or self.primary.settings)
+        self._cool_until: dict[int, float] = {}
+
+    def _select(self, text: str, name: str) -> QueryResult:
+        return self._chain(lambda e: e._fetch(text, name), name)
+
+    def select(self, text: str, name: str = "", *, use_cache: bool | None = None) -> QueryResult:
+        """Run the query text on the first engine that answers (each with its own cache)."""
+        return self._chain(lambda e: e.select(text, name, use_cache=use_cache), name)
+
+    def run_split(self, query, /, **kwargs):  # type: ignore[no-untyped-def]
+        """``Engine.run_split`` on the first engine that completes the whole split."""
+        name = query if isinstance(query, str) else query.name
+        return self._chain(lambda e: e.run_split(query, **kwargs), name)
+
+    def run_split_range(self, query, /, **kwargs):  # type: ignore[no-untyped-def]
+        """``Engine.run_split_range`` on the first engine that completes the whole split."""
+        name = query if isinstance(query, str) else query.name
+        return self._chain(lambda e: e.run_split_range(query, **kwargs), name)
+
+    def _order(self) -> list[Engine]:
+        """The engines to try: those not cooling down (all of them if every one is)."""
+        now = time.monotonic()
+        ready = [e for e in self.engines if self._cool_until.get(id(e), 0.0) <= now]
+        return ready or list(self.engines)
+
+    def _chain(self, call: Callable[[Engine], QueryResult], name: str) -> QueryResult:
+        failures: list[SparqlError] = []
+        for engine in self._order():
+            try:
+                result = call(engine)
+            except BadQuery as exc:
+                _note(exc, failures)
+                raise
+            except SparqlError as exc:
+                failures.append(exc)
+                if not isinstance(exc, QueryTimeout) and self.settings.fallback_cooldown_s > 0:
+                    self._cool_until[id(engine)] = (
+                        time.monotonic() + self.settings.fallback_cooldown_s
+                    )
+                log.warning("%s; trying the next engine", " ".join(str(exc).split()))
+                continue
+            if engine is not self.primary:
+                result = result.with_(fallback_from=self.primary.name)
+            return result
+        last = failures[-1]
+        _note(last, failures[:-1])
+        raise last
+
+    def close(self) -> None:
+        for engine in self.engines:
+            engine.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {' -> '.join(e.name for e in self.engines)}>"
+
+
+def _note(exc: SparqlError, earlier: list[SparqlError]) -> None:
+    """Name the engines that failed before ``exc`` in its message."""
+    if earlier:
+        before = "; ".join(f"{e.endpoint or 'endpoint'}: {e.category}" for e in earlier)
+        exc.message += f" (tried after: {before})"
