@@ -1,0 +1,332 @@
+"""What every output format shares: the contact rows, the sort order, provenance, atomic files.
+
+Pure functions except :func:`atomic_path`, which only touches the file it is given.
+
+>>> number(48.860611, 5), number(1e-06, 5), number(None, 5), number(3.0, 1)
+('48.86061', '0', '', '3')
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import secrets
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from glamgraph import ids, vocab
+from glamgraph._version import __version__
+from glamgraph.errors import WriteError
+from glamgraph.model import Coverage, CoverageRow, Institution
+
+#: Where a Wikidata item is shown to people (links in XLSX, wikitext, the map).
+WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
+
+#: Decimal places kept for coordinates everywhere (5 decimals is about a metre).
+COORD_DECIMALS = 5
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One institution in one unit region, flattened for a contacts table.
+
+    An institution counted in two regions gives two rows, one per region.
+    """
+
+    region: str
+    region_label: str
+    institution: str
+    label: str
+    type: str
+    type_label: str
+    website: str
+    email: str
+    phone: str
+    address: str
+    lat: float | None
+    lon: float | None
+    affiliate: str  # the code(s) to contact: nearest affiliate or fallback; local codes if covered
+    covered: bool
+
+    @property
+    def has_coordinates(self) -> bool:
+        """True when both coordinates are present and on the globe."""
+        return valid_coordinates(self.lat, self.lon)
+
+
+def valid_coordinates(lat: float | None, lon: float | None) -> bool:
+    """True when ``lat``/``lon`` are finite numbers within [-90, 90] and [-180, 180].
+
+    >>> valid_coordinates(48.86, 2.33), valid_coordinates(None, 2.0), valid_coordinates(91.0, 0.0)
+    (True, False, False)
+    """
+    if lat is None or lon is None:
+        return False
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return False
+    return -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
+
+
+def qid_key(qid: str) -> tuple[int, str]:
+    """Sort key putting QIDs in numeric order (``Q9`` before ``Q10``), anything else last.
+
+    >>> sorted(["Q10", "Q9", "x"], key=qid_key)
+    ['Q9', 'Q10', 'x']
+    """
+    return (ids.qid_number(qid), "") if ids.is_qid(qid) else (1 << 62, qid)
+
+
+def text_key(text: str) -> tuple[str, str]:
+    """Case-insensitive sort key with a case-sensitive tie-break (stable between runs)."""
+    return (text.casefold(), text)
+
+
+def row_key(row: CoverageRow) -> tuple[tuple[int, str], tuple[str, str]]:
+    """The order of regions in the machine-readable files: by region QID (numeric)."""
+    return (qid_key(row.region), text_key(row.label))
+
+
+def label_order(rows: Sequence[CoverageRow]) -> list[CoverageRow]:
+    """Rows in reading order (by label, then QID), for the files people read (wikitext)."""
+    return sorted(rows, key=lambda r: (text_key(r.label or r.region), qid_key(r.region)))
+
+
+def machine_order(rows: Sequence[CoverageRow]) -> list[CoverageRow]:
+    """Rows in the order of the machine-readable files (by region QID, numeric)."""
+    return sorted(rows, key=row_key)
+
+
+def selected_rows(coverage: Coverage, all_regions: bool) -> list[CoverageRow]:
+    """The rows a contacts file lists: the uncovered ones, or every row with ``all_regions``."""
+    rows = coverage.rows if all_regions else coverage.uncovered()
+    return machine_order(rows)
+
+
+def institutions_by_unit(coverage: Coverage) -> dict[str, list[Institution]]:
+    """Every institution under each unit region it counts in (one pass over the institutions)."""
+    index: dict[str, list[Institution]] = {}
+    for inst in coverage.institutions:
+        for unit in dict.fromkeys(inst.units):
+            index.setdefault(unit, []).append(inst)
+    return index
+
+
+def contact_of(row: CoverageRow) -> str:
+    """Whom to contact about a row: its local affiliates when covered, else the nearest one
+    (or the fallback contact).
+
+    >>> contact_of(CoverageRow("Q1", "A", "", "country", 3, (), True, "WMEE", "GLAM-Wiki"))
+    'WMEE'
+    >>> contact_of(CoverageRow("Q1", "A", "", "country", 3, ("WMFR", "WMAB"), False))
+    'WMFR WMAB'
+    """
+    if not row.uncovered and row.affiliates:
+        return " ".join(row.affiliates)
+    return row.nearest_affiliate or row.contact or ""
+
+
+def type_label(inst: Institution) -> str:
+    """The label of the institution's first class (parallel to ``types`` when lengths match)."""
+    first = inst.type
+    if first is None:
+        return inst.type_labels[0] if inst.type_labels else ""
+    if len(inst.type_labels) == len(inst.types):
+        return inst.type_labels[inst.types.index(first)]
+    return inst.type_labels[0] if inst.type_labels else ""
+
+
+def contact_rows(coverage: Coverage, *, all_regions: bool = False) -> list[ContactRow]:
+    """One row per institution per selected region, sorted by region QID, label, then QID.
+
+    Args:
+        coverage: the answer of :func:`glamgraph.coverage`.
+        all_regions: include covered regions too (with their local affiliate codes).
+
+    Returns:
+        The rows every contacts file (CSV, XLSX, wikitext) is made of.
+    """
+    index = institutions_by_unit(coverage)
+    out: list[ContactRow] = []
+    for row in selected_rows(coverage, all_regions):
+        contact = contact_of(row)
+        insts = sorted(index.get(row.region, []), key=lambda i: (text_key(i.label), qid_key(i.qid)))
+        for inst in insts:
+            out.append(
+                ContactRow(
+                    region=row.region,
+                    region_label=row.label,
+                    institution=inst.qid,
+                    label=inst.label,
+                    type=inst.type or "",
+                    type_label=type_label(inst),
+                    website=inst.website or "",
+                    email=_strip_prefix(inst.email or "", "mailto:"),
+                    phone=_strip_prefix(inst.phone or "", "tel:"),
+                    address=inst.address or "",
+                    lat=inst.lat if valid_coordinates(inst.lat, inst.lon) else None,
+                    lon=inst.lon if valid_coordinates(inst.lat, inst.lon) else None,
+                    affiliate=contact,
+                    covered=not row.uncovered,
+                )
+            )
+    return out
+
+
+def _strip_prefix(value: str, prefix: str) -> str:
+    return value[len(prefix) :] if value.lower().startswith(prefix) else value
+
+
+def without_coordinates(coverage: Coverage, rows: Sequence[CoverageRow] | None = None) -> int:
+    """How many distinct institutions (in ``rows``' regions, default all) lack usable coordinates."""
+    regions = {r.region for r in (coverage.rows if rows is None else rows)}
+    return sum(
+        1
+        for i in coverage.institutions
+        if regions.intersection(i.units) and not valid_coordinates(i.lat, i.lon)
+    )
+
+
+def number(value: float | int | None, decimals: int) -> str:
+    """A number as CSV text: rounded, no exponent, no trailing zeros, empty for ``None``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if not math.isfinite(value):
+        return ""
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def rounded(value: float | None, decimals: int = COORD_DECIMALS) -> float | None:
+    """``value`` rounded, or ``None`` (also for NaN and infinities)."""
+    if value is None or not math.isfinite(value):
+        return None
+    return round(value, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def http_url(url: str) -> str | None:
+    """``url`` stripped, when it is an http(s) URL with a host; ``None`` otherwise.
+
+    >>> http_url(" https://ex.org/x "), http_url("mailto:a@b.org"), http_url("http://[x")
+    ('https://ex.org/x', None, None)
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. a broken IPv6 literal
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(ord(c) < 32 or c == "\x7f" for c in url):
+        return None
+    return url.replace(" ", "%20")
+
+
+def wikidata_url(qid: str) -> str:
+    """The page of a Wikidata item.
+
+    >>> wikidata_url("Q142")
+    'https://www.wikidata.org/wiki/Q142'
+    """
+    return WIKIDATA_PAGE + qid
+
+
+def query_names(coverage: Coverage) -> list[str]:
+    """Every query behind the coverage: those with texts, those in the provenance, those in rows."""
+    names: dict[str, None] = {}
+    for name in coverage.query_texts:
+        names[name] = None
+    for prov in coverage.provenance:
+        name = str(prov.get("query_name") or "")
+        if name:
+            names[name] = None
+    for row in coverage.rows:
+        for name in row.queries:
+            names[name] = None
+    return sorted(names)
+
+
+def endpoint_urls(coverage: Coverage) -> list[str]:
+    """The endpoint URLs the provenance names (several when a fallback answered)."""
+    urls: dict[str, None] = {}
+    for prov in coverage.provenance:
+        url = str(prov.get("endpoint_url") or "")
+        if url:
+            urls[url] = None
+    return list(urls)
+
+
+def created_iso(coverage: Coverage) -> str:
+    """The creation time of the coverage, ISO 8601 to the second."""
+    return coverage.created.isoformat(timespec="seconds")
+
+
+def provenance_meta(coverage: Coverage) -> dict[str, Any]:
+    """The provenance every output carries: generator, endpoint, date, region and query names."""
+    region = coverage.region
+    return {
+        "generator": f"glamgraph {__version__}",
+        "endpoint": coverage.endpoint,
+        "endpoint_urls": endpoint_urls(coverage),
+        "created": created_iso(coverage),
+        "region": {
+            "qid": region.qid,
+            "label": region.label,
+            "kind": region.kind,
+            "iso": region.iso,
+        },
+        "queries": query_names(coverage),
+        "wikidata": vocab.WD,
+    }
+
+
+def provenance_line(coverage: Coverage) -> str:
+    """One sentence naming the endpoint, date and queries (comments and footers)."""
+    meta = provenance_meta(coverage)
+    where = coverage.endpoint
+    if meta["endpoint_urls"] and meta["endpoint_urls"] != [coverage.endpoint]:
+        where += " (" + ", ".join(meta["endpoint_urls"]) + ")"
+    queries = ", ".join(meta["queries"]) or "none recorded"
+    return (
+        f"Made by {meta['generator']} on {meta['created']} from endpoint {where}; "
+        f"queries: {queries}."
+    )
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename.
+
+    On any exception the temporary file is removed and ``path`` is left as it was. OS errors
+    become :class:`~glamgraph.errors.WriteError` naming the file.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> with atomic_path(d / "a.txt") as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> (d / "a.txt").read_text(), sorted(p.name for p in d.iterdir())
+    ('done', ['a.txt'])
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise WriteError(f"cannot write {target}: it is a directory")
+    if not target.parent.is_dir():
+        raise WriteError(f"cannot write {target}: {target.parent} is not a directory")
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise WriteError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

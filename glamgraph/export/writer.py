@@ -1,0 +1,249 @@
+"""Write every output of one run, all or nothing.
+
+:func:`write_all` writes each file into a staging directory on the same filesystem as the
+output directory, and moves the files into place only once every one of them is complete. A
+run that fails (a writer raises, the disk fills) leaves the previous files exactly as they
+were, byte for byte; files of the directory that glamgraph did not write are never touched.
+
+- When ``out_dir`` does not exist yet, the staging directory is made beside it and renamed to
+  ``out_dir`` in one step: the directory appears complete or not at all.
+- When it exists, the staging directory is made inside it (a hidden ``.glamgraph-staging-*``,
+  so a mount point works too) and each file replaces its predecessor with ``os.replace``; if a
+  replacement fails half-way, those already made are rolled back from hard-linked copies.
+
+Example::
+
+    from glamgraph.export import write_all
+    report = write_all(coverage, "glamgraph-out")
+    print(report)  # the files written and the counts
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal
+
+from glamgraph.errors import BadInput, WriteError
+from glamgraph.export.geojson import to_geojson
+from glamgraph.export.maps import to_map
+from glamgraph.export.rdf import to_trig
+from glamgraph.export.runinfo import counts, to_run_json
+from glamgraph.export.tables import to_csv, to_regions_csv, to_unplaced_csv
+from glamgraph.export.wikitext import to_wikitext
+from glamgraph.export.xlsx import to_xlsx
+from glamgraph.model import Coverage
+
+ExportFormat = Literal[
+    "regions", "unplaced", "contacts", "xlsx", "wikitext", "geojson", "html", "png", "trig"
+]
+
+#: A format writer: ``(coverage, path, all_regions)``; returning ``False`` means "nothing to
+#: write" (the output is reported as skipped), anything else that the file was written.
+Writer = Callable[[Coverage, Path, bool], object]
+
+RUN_FILE: Final = "run.json"
+STAGING_PREFIX: Final = ".glamgraph-staging-"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output of a run: its format name, its file name and the function that writes it."""
+
+    name: str
+    filename: str
+    write: Writer
+
+
+def _trig(coverage: Coverage, path: Path, all_regions: bool) -> object:
+    return to_trig(coverage, path)
+
+
+#: The outputs :func:`write_all` writes by default, in order (``run.json`` always comes last).
+OUTPUTS: Final[tuple[Output, ...]] = (
+    Output("regions", "regions.csv", lambda c, p, a: to_regions_csv(c, p)),
+    Output("unplaced", "unplaced.csv", lambda c, p, a: to_unplaced_csv(c, p)),
+    Output("contacts", "contacts.csv", lambda c, p, a: to_csv(c, p, all_regions=a)),
+    Output("xlsx", "contacts.xlsx", lambda c, p, a: to_xlsx(c, p, all_regions=a)),
+    Output("wikitext", "contacts.wikitext", lambda c, p, a: to_wikitext(c, p, all_regions=a)),
+    Output("geojson", "regions.geojson", lambda c, p, a: to_geojson(c, p)),
+    Output("html", "map.html", lambda c, p, a: to_map(c, p)),
+    Output("png", "map.png", lambda c, p, a: to_map(c, p)),
+    Output("trig", "graph.trig", _trig),
+)
+FORMATS: Final[tuple[str, ...]] = tuple(o.name for o in OUTPUTS)
+
+
+@dataclass
+class WriteReport:
+    """What :func:`write_all` did: the files in place, the counts, what it skipped and why."""
+
+    out_dir: Path
+    files: list[Path] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def without_coordinates(self) -> int:
+        """Institutions that have no coordinates (no map dot, no GeoJSON feature)."""
+        return self.counts.get("institutions_without_coordinates", 0)
+
+    def __str__(self) -> str:
+        c = self.counts
+        lines = [f"wrote {len(self.files)} files to {self.out_dir}:"]
+        lines += [f"  {p.name}" for p in self.files]
+        lines.append(
+            f"{c.get('regions', 0)} regions ({c.get('uncovered_regions', 0)} uncovered), "
+            f"{c.get('contacts', 0)} contact rows, "
+            f"{c.get('institutions_without_coordinates', 0)} institutions without coordinates, "
+            f"{c.get('unplaced', 0)} unplaced"
+        )
+        lines += [f"skipped {name}: {why}" for name, why in self.skipped.items()]
+        return "\n".join(lines)
+
+
+def select(outputs: Sequence[Output], formats: Iterable[str] | None) -> list[Output]:
+    """The outputs named in ``formats`` (format names or file names), in ``outputs``' order.
+
+    >>> [o.filename for o in select(OUTPUTS, ["xlsx", "regions.csv"])]
+    ['regions.csv', 'contacts.xlsx']
+    >>> select(OUTPUTS, ["pdf"])
+    Traceback (most recent call last):
+    ...
+    glamgraph.errors.BadInput: unknown output format 'pdf' (known: regions, unplaced, contacts, xlsx, wikitext, geojson, html, png, trig)
+    """
+    if formats is None:
+        return list(outputs)
+    wanted = {f.strip() for f in ([formats] if isinstance(formats, str) else formats)}
+    known = {o.name for o in outputs} | {o.filename for o in outputs}
+    for name in sorted(wanted - known):
+        raise BadInput(
+            f"unknown output format {name!r} (known: {', '.join(o.name for o in outputs)})"
+        )
+    return [o for o in outputs if o.name in wanted or o.filename in wanted]
+
+
+def _check_out_dir(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise WriteError(f"cannot write to {out}: it exists and is not a directory")
+    if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+        raise WriteError(f"cannot write to {out}: permission denied")
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise WriteError(f"cannot write to {out}: {parent} is not a directory")
+            break
+
+
+def _commit_new(staging: Path, out: Path) -> bool:
+    """Rename the staging directory to ``out``; False when ``out`` appeared meanwhile."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(staging, 0o777 & ~mask)  # mkdtemp makes it private
+    try:
+        os.rename(staging, out)
+    except OSError:
+        if out.is_dir():
+            return False
+        raise
+    return True
+
+
+def _commit_files(staging: Path, out: Path, names: Sequence[str]) -> None:
+    """Move each staged file over its predecessor, rolling back if one move fails."""
+    for name in names:
+        if (out / name).is_dir() and not (out / name).is_symlink():
+            raise WriteError(f"cannot write {out / name}: it is a directory")
+    backup = staging / ".previous"
+    backup.mkdir()
+    done: list[tuple[str, bool]] = []
+    try:
+        for name in names:
+            target = out / name
+            had = target.exists() or target.is_symlink()
+            if had:
+                try:
+                    os.link(target, backup / name, follow_symlinks=False)
+                except OSError:
+                    shutil.copy2(target, backup / name, follow_symlinks=False)
+            os.replace(staging / name, target)
+            done.append((name, had))
+    except BaseException:
+        for name, had in reversed(done):
+            with contextlib.suppress(OSError):
+                if had:
+                    os.replace(backup / name, out / name)
+                else:
+                    (out / name).unlink()
+        raise
+
+
+def write_all(
+    coverage: Coverage,
+    out_dir: str | os.PathLike[str],
+    *,
+    all_regions: bool = False,
+    formats: Iterable[str] | None = None,
+    outputs: Sequence[Output] | None = None,
+) -> WriteReport:
+    """Write every output of one run into ``out_dir``, atomically (see the module docstring).
+
+    Args:
+        coverage: the answer of :func:`glamgraph.coverage`.
+        out_dir: the output directory; made (with its parents) when missing.
+        all_regions: the contacts files list covered regions too (the CLI's ``--all``).
+        formats: the outputs to write, by format name (:data:`FORMATS`) or file name; default
+            all of them. ``run.json`` is always written.
+        outputs: the table of outputs to choose from (default :data:`OUTPUTS`): add your own
+            format, or replace one.
+
+    Returns:
+        A :class:`WriteReport`: the files in place, the counts, the outputs skipped.
+
+    Raises:
+        BadInput: an unknown format name.
+        WriteError: ``out_dir`` is a file, is not writable, or a file could not be written;
+            the previous outputs are then left as they were.
+    """
+    out = Path(out_dir)
+    chosen = select(OUTPUTS if outputs is None else outputs, formats)
+    _check_out_dir(out)
+    existed = out.is_dir()
+    try:
+        if not existed:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out if existed else out.parent))
+    except OSError as exc:
+        raise WriteError(f"cannot write to {out}: {exc.strerror or exc}") from exc
+
+    report = WriteReport(out_dir=out, counts=counts(coverage, all_regions=all_regions))
+    try:
+        names: list[str] = []
+        for output in chosen:
+            if output.write(coverage, staging / output.filename, all_regions) is False:
+                report.skipped[output.name] = "nothing to write"
+                continue
+            names.append(output.filename)
+        if "trig" in report.skipped:
+            report.skipped["trig"] = "the coverage carries no graph"
+        to_run_json(
+            coverage,
+            staging / RUN_FILE,
+            files=[staging / n for n in names],
+            all_regions=all_regions,
+            skipped=report.skipped,
+        )
+        names.append(RUN_FILE)
+        if existed or not _commit_new(staging, out):
+            _commit_files(staging, out, names)
+        report.files = [out / n for n in names]
+    except OSError as exc:
+        raise WriteError(f"cannot write to {out}: {exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report

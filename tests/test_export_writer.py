@@ -1,0 +1,207 @@
+"""write_all: every file of a run, all or nothing; run.json; graph.trig; refusals."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+from export_fixtures import QUERY_TEXTS, make_coverage
+from rdflib import Dataset, URIRef
+
+from glamgraph._version import __version__
+from glamgraph.errors import BadInput, WriteError
+from glamgraph.export import OUTPUTS, Output, to_csv, write_all
+from glamgraph.model import Coverage
+
+ALL_FILES = {
+    "regions.csv",
+    "unplaced.csv",
+    "contacts.csv",
+    "contacts.xlsx",
+    "contacts.wikitext",
+    "regions.geojson",
+    "map.html",
+    "map.png",
+    "graph.trig",
+    "run.json",
+}
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def _changed() -> Coverage:
+    """A later run whose files would all differ from the first one's."""
+    cov = make_coverage(graph=True)
+    cov.endpoint = "wdqs"
+    cov.rows = [dataclasses.replace(r, label=r.label + " (new)") for r in cov.rows]
+    return cov
+
+
+def _boom(coverage: Coverage, path: Path, all_regions: bool) -> object:
+    path.write_text("half a file")
+    raise RuntimeError("writer failed mid-run")
+
+
+def _failing_outputs() -> list[Output]:
+    outputs = list(OUTPUTS)
+    outputs.insert(4, Output("boom", "boom.txt", _boom))  # after three files are complete
+    return outputs
+
+
+def test_writes_every_file_into_a_new_directory(tmp_path: Path) -> None:
+    out = tmp_path / "deep" / "glamgraph-out"
+    report = write_all(make_coverage(graph=True), out)
+    assert {p.name for p in out.iterdir()} == ALL_FILES
+    assert [p.name for p in report.files][-1] == "run.json"
+    assert set(p.name for p in report.files) == ALL_FILES
+    assert report.out_dir == out
+    assert report.without_coordinates == 2
+    assert report.counts["contacts"] == 9 and report.counts["uncovered_regions"] == 2
+    assert report.skipped == {}
+    assert "2 institutions without coordinates" in str(report)
+    assert [p.name for p in (tmp_path / "deep").iterdir()] == ["glamgraph-out"]  # no staging
+    assert oct(out.stat().st_mode & 0o777) != oct(0o700)  # not left private like a temp dir
+
+
+def test_run_json_sidecar(tmp_path: Path) -> None:
+    write_all(make_coverage(graph=True), tmp_path / "out")
+    info = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert info["endpoint"] == "snapshot"
+    assert info["created"] == "2026-11-25T12:00:00+00:00"
+    assert info["region"] == {"qid": "Q46", "label": "Europe", "kind": "continent", "iso": ""}
+    assert info["version"] == __version__
+    assert {q["name"]: q["text"] for q in info["queries"]} == QUERY_TEXTS
+    assert [p["query_name"] for p in info["provenance"]] == list(QUERY_TEXTS)
+    assert info["counts"]["institutions_without_coordinates"] == 2
+    assert info["counts"]["unplaced"] == 2
+    files = {f["name"]: f for f in info["files"]}
+    assert set(files) == ALL_FILES - {"run.json"}
+    for name, entry in files.items():
+        data = (tmp_path / "out" / name).read_bytes()
+        assert entry["bytes"] == len(data)
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_graph_trig_parses_with_its_named_graphs(tmp_path: Path) -> None:
+    write_all(make_coverage(graph=True), tmp_path / "out", formats=["trig"])
+    ds = Dataset()
+    ds.parse(tmp_path / "out" / "graph.trig", format="trig")
+    names = {str(g.identifier) for g in ds.graphs()}
+    assert "https://w3id.org/glamgraph/run/test/institutions" in names
+    assert "https://w3id.org/glamgraph/run/test/affiliates" in names
+    g = ds.graph(URIRef("https://w3id.org/glamgraph/run/test/institutions"))
+    assert len(g) == 2
+
+
+def test_no_graph_means_no_trig_and_says_so(tmp_path: Path) -> None:
+    report = write_all(make_coverage(), tmp_path / "out")
+    assert not (tmp_path / "out" / "graph.trig").exists()
+    assert "trig" in report.skipped
+    info = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert "trig" in info["skipped"]
+
+
+def test_failed_run_leaves_previous_files_byte_identical(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_all(make_coverage(graph=True), out)
+    (out / "notes.txt").write_text("the organiser's own file")
+    before = _snapshot(out)
+    with pytest.raises(RuntimeError, match="mid-run"):
+        write_all(_changed(), out, outputs=_failing_outputs())
+    assert _snapshot(out) == before  # nothing replaced, nothing added, no staging left
+    # and the same run without the failing writer does replace them
+    write_all(_changed(), out)
+    assert _snapshot(out)["regions.csv"] != before["regions.csv"]
+    assert (out / "notes.txt").read_text() == "the organiser's own file"
+
+
+def test_failed_first_run_creates_nothing(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError):
+        write_all(make_coverage(), tmp_path / "out", outputs=_failing_outputs())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_while_moving_files_rolls_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write_all(make_coverage(graph=True), out)
+    before = _snapshot(out)
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def flaky_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst).parent == out:
+            calls["n"] += 1
+            if calls["n"] == 4:
+                raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky_replace)
+    with pytest.raises(WriteError, match="No space left"):
+        write_all(_changed(), out)
+    monkeypatch.undo()
+    assert calls["n"] == 4 + 3  # the fourth move failed; the three before it were undone
+    assert _snapshot(out) == before
+
+
+def test_refuses_an_out_path_that_is_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "results"
+    target.write_text("not a directory")
+    with pytest.raises(WriteError, match="results") as err:
+        write_all(make_coverage(), target)
+    assert err.value.exit_code == 2
+    assert target.read_text() == "not a directory"
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]
+    with pytest.raises(WriteError, match="results"):
+        write_all(make_coverage(), target / "sub")
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]
+
+
+def test_refuses_an_output_name_taken_by_a_directory(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_all(make_coverage(), out, formats=["regions"])
+    (out / "contacts.csv").mkdir()
+    before = _snapshot_names(out)
+    with pytest.raises(WriteError, match=r"contacts\.csv"):
+        write_all(make_coverage(), out)
+    assert _snapshot_names(out) == before
+
+
+def _snapshot_names(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir())
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_refuses_an_unwritable_directory(tmp_path: Path) -> None:
+    out = tmp_path / "locked"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        with pytest.raises(WriteError, match="locked"):
+            write_all(make_coverage(), out)
+    finally:
+        out.chmod(0o700)
+
+
+def test_formats_select_outputs(tmp_path: Path) -> None:
+    report = write_all(make_coverage(), tmp_path / "out", formats=["contacts", "map.html"])
+    assert {p.name for p in report.files} == {"contacts.csv", "map.html", "run.json"}
+    with pytest.raises(BadInput, match="pdf"):
+        write_all(make_coverage(), tmp_path / "other", formats=["pdf"])
+    assert not (tmp_path / "other").exists()
+
+
+def test_same_bytes_as_the_single_format_function(tmp_path: Path) -> None:
+    cov = make_coverage()
+    write_all(cov, tmp_path / "out", all_regions=True, formats=["contacts"])
+    to_csv(cov, tmp_path / "contacts.csv", all_regions=True)
+    assert (tmp_path / "out" / "contacts.csv").read_bytes() == (
+        tmp_path / "contacts.csv"
+    ).read_bytes()
