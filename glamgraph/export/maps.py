@@ -23,7 +23,9 @@ from __future__ import annotations
 import html
 import math
 import os
+import textwrap
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -71,6 +73,7 @@ class RegionLabel:
     y: float
     text: str
     uncovered: bool
+    institutions: int = 0
 
 
 @dataclass
@@ -104,6 +107,40 @@ def graticule_step(span: float) -> int:
     return _STEPS[-1]
 
 
+def place_labels(
+    labels: list[RegionLabel], to_px: Callable[[float, float], tuple[float, float]], font: float
+) -> list[RegionLabel]:
+    """The labels that fit without overlapping, uncovered regions first, then the larger ones.
+
+    Widths are estimated (0.6 em a character), which is enough to keep a world map readable.
+
+    >>> a, b = RegionLabel(0, 0, "Latvia", True), RegionLabel(0, 0, "Estonia", False)
+    >>> [lab.text for lab in place_labels([b, a], lambda x, y: (x, y), 12)]
+    ['Latvia']
+    """
+    order = sorted(labels, key=lambda lab: (not lab.uncovered, -lab.institutions, lab.text))
+    boxes: list[tuple[float, float, float, float]] = []
+    kept: list[RegionLabel] = []
+    for lab in order:
+        x, y = to_px(lab.x, lab.y)
+        half = len(lab.text) * font * 0.3 + 2
+        box = (x - half, y - font, x + half, y + font * 0.3)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            continue
+        boxes.append(box)
+        kept.append(lab)
+    return kept
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken at spaces.
+
+    >>> wrap("a bb ccc dddd", 6)
+    ['a bb', 'ccc', 'dddd']
+    """
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
 def _shift(lons: list[float]) -> bool:
     """True when moving negative longitudes east by 360 makes the span smaller."""
     if not lons:
@@ -133,7 +170,9 @@ def build_model(coverage: Coverage) -> MapModel:
     # Covered first, so the uncovered dots (the point of the map) are drawn on top.
     dots.sort(key=lambda d: (not d.covered, d.qid))
     labels = [
-        RegionLabel(x_of(float(r.lon)), float(r.lat), r.label or r.region, r.uncovered)
+        RegionLabel(
+            x_of(float(r.lon)), float(r.lat), r.label or r.region, r.uncovered, r.institutions
+        )
         for r in region_rows
         if r.lat is not None and r.lon is not None
     ]
@@ -183,7 +222,8 @@ def render_svg(model: MapModel) -> str:
     scale = min((WIDTH - 2 * margin) / span_x, MAX_PLOT_HEIGHT / span_y)
     plot_w, plot_h = span_x * scale, span_y * scale
     left = (WIDTH - plot_w) / 2
-    height = int(top + plot_h + bottom)
+    footer = wrap(model.footer, 170)
+    height = int(top + plot_h + bottom + 13 * (len(footer) - 1))
 
     def px(x: float) -> float:
         return left + (x - model.west) * model.x_scale * scale
@@ -205,7 +245,7 @@ def render_svg(model: MapModel) -> str:
     lon = math.ceil(model.west / step) * step
     while lon <= model.east:
         x = px(lon)
-        shown = ((lon + 180) % 360) - 180
+        shown = ((lon + 180) % 360) - 180 if abs(lon) != 180 else lon
         grid.append(
             f'<line x1="{_fmt(x)}" y1="{top}" x2="{_fmt(x)}" y2="{_fmt(top + plot_h)}"/>'
             f'<text x="{_fmt(x)}" y="{_fmt(top + plot_h + 14)}" text-anchor="middle" '
@@ -238,12 +278,13 @@ def render_svg(model: MapModel) -> str:
                 )
         out.append("</g>")
 
-    font = 12 if len(model.labels) <= 60 else 9
+    font = 12 if len(model.labels) <= 60 else 10
+    labels = place_labels(model.labels, lambda x, y: (px(x), py(y)), font)
     out.append(
         f'<g font-size="{font}" text-anchor="middle" paint-order="stroke" stroke="#ffffff" '
         'stroke-width="3" stroke-linejoin="round">'
     )
-    for lab in model.labels:
+    for lab in labels:
         weight = ' font-weight="bold"' if lab.uncovered else ""
         colour = UNCOVERED_LABEL_COLOUR if lab.uncovered else LABEL_COLOUR
         out.append(
@@ -264,10 +305,11 @@ def render_svg(model: MapModel) -> str:
         f'<circle cx="{lx + 300}" cy="62" r="5" fill="{UNCOVERED_COLOUR}"/>'
         f'<text x="{lx + 309}" y="66">{esc(UNCOVERED_LEGEND)} ({model.uncovered_count})</text></g>'
     )
-    out.append(
-        f'<text x="{margin}" y="{height - 16}" font-size="10" fill="#555">'
-        f"{esc(model.footer)}</text>"
-    )
+    for i, line in enumerate(footer):
+        out.append(
+            f'<text x="{margin}" y="{top + plot_h + 32 + 13 * i}" font-size="10" fill="#555">'
+            f"{esc(line)}</text>"
+        )
     out.append("</svg>")
     return "\n".join(out)
 
@@ -315,8 +357,14 @@ def _render_png(model: MapModel, path: Path) -> None:
             zorder=2 if covered else 3,
         )
     halo = [patheffects.withStroke(linewidth=3, foreground="white")]
-    size = 9 if len(model.labels) <= 60 else 6
-    for lab in model.labels:
+    size = 9 if len(model.labels) <= 60 else 7
+    span_x = (model.east - model.west) * model.x_scale
+    scale = min(900 / span_x, 540 / (model.north - model.south))  # pixels a degree, roughly
+
+    def to_px(x: float, y: float) -> tuple[float, float]:
+        return ((x - model.west) * model.x_scale * scale, (model.north - y) * scale)
+
+    for lab in place_labels(model.labels, to_px, size * 100 / 72):
         ax.text(
             lab.x,
             lab.y,
@@ -343,7 +391,7 @@ def _render_png(model: MapModel, path: Path) -> None:
     )
     fig.text(0.04, 0.955, model.title, fontsize=13, fontweight="bold")
     fig.text(0.04, 0.925, model.subtitle, fontsize=9, color="#444444")
-    fig.text(0.04, 0.02, model.footer, fontsize=7, color="#555555", wrap=True)
+    fig.text(0.04, 0.012, "\n".join(wrap(model.footer, 190)), fontsize=7, color="#555555")
     with warnings.catch_warnings():
         # Labels in scripts the default font lacks (CJK) draw as boxes rather than fail.
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from (current )?font")
