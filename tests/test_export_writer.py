@@ -14,7 +14,7 @@ from rdflib import Dataset, URIRef
 
 from glamgraph._version import __version__
 from glamgraph.errors import BadInput, WriteError
-from glamgraph.export import OUTPUTS, Output, to_csv, write_all
+from glamgraph.export import CONTACT_COLUMNS, OUTPUTS, Output, to_csv, write_all
 from glamgraph.model import Coverage
 
 ALL_FILES = {
@@ -205,3 +205,15 @@ def test_same_bytes_as_the_single_format_function(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "contacts.csv").read_bytes() == (
         tmp_path / "contacts.csv"
     ).read_bytes()
+
+
+def test_an_empty_coverage_still_gives_every_file(tmp_path: Path) -> None:
+    cov = make_coverage()
+    cov.rows, cov.institutions, cov.unplaced, cov.provenance, cov.query_texts = [], [], [], [], {}
+    report = write_all(cov, tmp_path / "out")
+    assert {p.name for p in report.files} == ALL_FILES - {"graph.trig"}
+    assert report.counts["contacts"] == 0
+    header = (tmp_path / "out" / "contacts.csv").read_text(encoding="utf-8").splitlines()
+    assert header == [",".join(CONTACT_COLUMNS)]
+    doc = json.loads((tmp_path / "out" / "regions.geojson").read_text(encoding="utf-8"))
+    assert doc["features"] == []
