@@ -118,11 +118,39 @@ class Affiliate:
     operating_area: tuple[str, ...] = ()  # P2541 from Wikidata, when known
     wikidata: str = ""  # its Wikidata item, when known
     note: str = ""
+    headquarters: tuple[str, ...] = ()  # P159 from Wikidata, when known
+    websites: tuple[str, ...] = ()  # P856 from Wikidata, when known
+    unique_id: str = ""  # the module's unique_id
 
     @property
     def recognised(self) -> bool:
         """True when the affiliate is recognised (neither derecognised nor suspended)."""
         return self.status == "recognised"
+
+    @property
+    def website(self) -> str | None:
+        """The first official website from Wikidata (deterministic), or ``None``."""
+        return _first(self.websites)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A field on which Meta-Wiki and Wikidata disagree about one affiliate (Meta-Wiki wins)."""
+
+    code: str
+    field: str  # "countries", "type" or "status"
+    meta: str  # what Meta-Wiki's module says (kept)
+    wikidata: str  # what Wikidata says (reported only)
+    item: str  # the Wikidata item
+
+
+@dataclass(frozen=True)
+class UnresolvedName:
+    """A country name of the module that matched no Wikidata item: reported, never dropped."""
+
+    code: str
+    name: str
+    source: str  # where the name stands (module and line)
 
 
 @dataclass(frozen=True)
@@ -221,3 +249,84 @@ class Records(list[T]):
     def to_dataframe(self) -> Any:
         """The records as a pandas DataFrame (needs pandas)."""
         return to_dataframe(self)
+
+
+class AffiliateSet(Records[Affiliate]):
+    """The affiliates with where they came from: :func:`glamgraph.affiliates.load_affiliates`.
+
+    A list of :class:`Affiliate` (``to_dataframe()`` included) that also keeps the module's
+    revision (or file), the Wikidata classes it found, the disagreements between Meta-Wiki and
+    Wikidata, and the country names that did not resolve.
+
+    >>> s = AffiliateSet([], module_source="file:/tmp/m.lua")
+    >>> s.module_source, len(s), s.disagreements
+    ('file:/tmp/m.lua', 0, [])
+    """
+
+    def __init__(
+        self,
+        items: Iterable[Affiliate] = (),
+        *,
+        module_source: str = "",
+        revision: int | None = None,
+        timestamp: str | None = None,
+        module_url: str = "",
+        module_path: str = "",
+        module_sha256: str = "",
+        fetched: str = "",
+        from_cache: bool = False,
+        registry: str = "",
+        endpoint: str = "",
+        disagreements: Iterable[Disagreement] = (),
+        unresolved: Iterable[UnresolvedName] = (),
+        wikidata_classes: dict[str, tuple[str, ...]] | None = None,
+        wikidata_unmatched: tuple[str, ...] = (),
+        sources: Iterable[dict[str, Any]] = (),
+        queries: Iterable[dict[str, Any]] = (),
+    ) -> None:
+        super().__init__(items)
+        self.module_source = module_source  # the text every module affiliate's source starts with
+        self.revision = revision  # the module's revision id (fetched from Meta-Wiki)
+        self.timestamp = timestamp  # that revision's timestamp
+        self.module_url = module_url  # its permalink, or the file's URI
+        self.module_path = module_path  # the file read, if any
+        self.module_sha256 = module_sha256  # of the Lua source text
+        self.fetched = fetched  # when it was fetched (or read)
+        self.from_cache = from_cache
+        self.registry = registry  # the registry file, if any
+        self.endpoint = endpoint  # the SPARQL engine used for names and Wikidata
+        self.disagreements = list(disagreements)
+        self.unresolved = list(unresolved)
+        self.wikidata_classes = dict(wikidata_classes or {})  # class label -> QIDs found
+        self.wikidata_unmatched = wikidata_unmatched  # affiliate items no module entry matched
+        #: one dict per source for the knowledge graph: key (a substring of Affiliate.source),
+        #: kind (module, wikidata, registry), url or path, revision, timestamp, sha256, title
+        self.sources = list(sources)
+        self.queries = list(queries)  # the provenance of each query result used
+
+    def by_code(self, code: str) -> Affiliate:
+        """The affiliate with this code (``KeyError`` when absent)."""
+        for a in self:
+            if a.code == code:
+                return a
+        raise KeyError(code)
+
+    def provenance(self) -> dict[str, Any]:
+        """What a report needs to cite the affiliates."""
+        return {
+            "module_source": self.module_source,
+            "revision": self.revision,
+            "timestamp": self.timestamp,
+            "module_url": self.module_url,
+            "module_path": self.module_path,
+            "module_sha256": self.module_sha256,
+            "fetched": self.fetched,
+            "from_cache": self.from_cache,
+            "registry": self.registry,
+            "endpoint": self.endpoint,
+            "affiliates": len(self),
+            "disagreements": len(self.disagreements),
+            "unresolved": [f"{u.code}: {u.name}" for u in self.unresolved],
+            "wikidata_classes": {k: list(v) for k, v in self.wikidata_classes.items()},
+            "sources": self.sources,
+        }
