@@ -455,3 +455,26 @@ def test_a_module_whose_entries_are_not_tables_is_refused(world_engine) -> None:
 def test_get_engine_by_name_and_module_alias() -> None:
     assert load is load_affiliates
     assert get_engine("snapshot").name == "snapshot"
+
+
+def test_a_name_on_several_items_takes_the_lowest_qid_with_a_warning(tmp_path: Path) -> None:
+    from glamgraph.sparql.embedded import EmbeddedEngine
+
+    ttl = tmp_path / "congo.ttl"
+    ttl.write_text(
+        "@prefix wd: <http://www.wikidata.org/entity/> .\n"
+        "@prefix wdt: <http://www.wikidata.org/prop/direct/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        'wd:Q974 skos:altLabel "Congo"@en ; wdt:P297 "CD" .\n'
+        'wd:Q971 skos:altLabel "Congo"@en ; wdt:P297 "CG" .\n',
+        encoding="utf-8",
+    )
+    eng = EmbeddedEngine.from_files([ttl], name="congo")
+    res = resolve_country_names(["Congo"], eng)
+    assert res.qids == {"Congo": "Q971"} and res.ambiguous == {"Congo": ("Q971", "Q974")}
+    text = "return {\n { affiliate_code = 'CG', group_name = 'X', org_type = 'User Group',\n"
+    text += "   group_country = 'Congo', recognition_status = 'recognised' } }"
+    affs, notes = load_noting(text, endpoint=eng, wikidata=False)
+    assert affs[0].countries == ("Q971",)
+    assert any("'Congo' matches several items (Q971, Q974); Q971 taken" in n for n in notes)
