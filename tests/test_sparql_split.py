@@ -88,7 +88,7 @@ def test_below_the_floor_a_clear_query_timeout(proxy: fp.FaultProxy) -> None:
     # 7 -> 3 -> 1: a single value still times out (it is below the floor of 2 values)
     assert [len(r.values("country")) for r in proxy.requests] == [7, 3, 1]
     message = str(info.value)
-    assert "timeout" in message and "split floor of 2" in message
+    assert "timeout" in message and "split floor 2" in message
     assert "'country'" in message and "wd:Q31" not in message and "Q31" in message
     assert info.value.status == 200 and info.value.query_name == BY_COUNTRY
 
@@ -132,7 +132,7 @@ def test_range_split_floor(proxy: fp.FaultProxy) -> None:
             NO_COUNTRY, lo=0, hi=4095, floor=1000, **{"class": CLASSES}
         )
     assert [range_width(r) for r in proxy.requests] == [4096, 2048, 1024, 512]
-    assert "lo=0..hi=511" in str(info.value) and "split floor of 1000" in str(info.value)
+    assert "lo=0..hi=511" in str(info.value) and "split floor 1000" in str(info.value)
 
 
 def test_other_errors_in_a_part_are_not_split(proxy: fp.FaultProxy) -> None:

@@ -358,8 +358,8 @@ class Engine(ABC):
                 halves = halve(part)
                 if halves is None:
                     raise QueryTimeout(
-                        f"{exc.message}; still timing out for {describe(part)}, at the split "
-                        f"floor of {lowest}",
+                        f"{exc.message}; {describe(part)} still timed out and cannot be split "
+                        f"further (split floor {lowest})",
                         endpoint=exc.endpoint,
                         query_name=exc.query_name or name,
                         status=exc.status,

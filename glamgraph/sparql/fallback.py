@@ -22,7 +22,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
+from glamgraph import queries
 from glamgraph.errors import BadQuery, QueryTimeout, SparqlError
 from glamgraph.sparql.engine import Engine, Settings
 from glamgraph.sparql.result import QueryResult
@@ -57,12 +59,15 @@ class FallbackEngine(Engine):
         """Run the query text on the first engine that answers (each with its own cache)."""
         return self._chain(lambda e: e.select(text, name, use_cache=use_cache), name)
 
-    def run_split(self, query, /, **kwargs):  # type: ignore[no-untyped-def]
-        """``Engine.run_split`` on the first engine that completes the whole split."""
+    def run_split(self, query: str | queries.Query, /, **kwargs: Any) -> QueryResult:
+        """``Engine.run_split`` on the first engine that completes the whole split.
+
+        ``on_part`` sees the parts of every engine tried, including those of a failed split.
+        """
         name = query if isinstance(query, str) else query.name
         return self._chain(lambda e: e.run_split(query, **kwargs), name)
 
-    def run_split_range(self, query, /, **kwargs):  # type: ignore[no-untyped-def]
+    def run_split_range(self, query: str | queries.Query, /, **kwargs: Any) -> QueryResult:
         """``Engine.run_split_range`` on the first engine that completes the whole split."""
         name = query if isinstance(query, str) else query.name
         return self._chain(lambda e: e.run_split_range(query, **kwargs), name)
