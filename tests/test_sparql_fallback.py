@@ -119,6 +119,7 @@ def test_a_failing_engine_cools_down(main: fp.FaultProxy, backup: fp.FaultProxy)
     second = eng.run(QUERY, country="Q13917")  # main is skipped while it cools down
     assert len(main.requests) == 2 and len(backup.requests) == 2
     assert second.fallback_from == main.url
+    assert eng.queries_sent == 4  # the chain's requests, for harvest's report
 
 
 def test_without_cooldown_the_main_engine_is_tried_again(

@@ -1,11 +1,19 @@
-"""SPARQL access: engines, results, errors. The only package that speaks SPARQL over HTTP."""
+"""SPARQL access: engines, results, errors. The only package that speaks SPARQL over HTTP.
+
+Modules: ``engine`` (the ``Engine`` interface, ``Settings``, ``get_engine``, adaptive splitting),
+``remote`` (WDQS, QLever, any URL through SPARQLWrapper; failure classification), ``embedded``
+(the in-process snapshot), ``fallback`` (engine chains), ``retry`` (tenacity policy),
+``throttle`` (one query at a time per endpoint), ``cache`` (the on-disk cache), ``result``.
+"""
 
 from glamgraph.sparql.engine import ENGINE_NAMES, Engine, Settings, check_endpoint, get_engine
+from glamgraph.sparql.fallback import FallbackEngine
 from glamgraph.sparql.result import QueryResult, Row, Term, merge, term_bool, term_qid, term_value
 
 __all__ = [
     "ENGINE_NAMES",
     "Engine",
+    "FallbackEngine",
     "QueryResult",
     "Row",
     "Settings",

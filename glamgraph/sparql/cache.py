@@ -18,8 +18,7 @@ Rules:
   never replaces (or removes) a good entry.
 - Writes are atomic: a temporary file in the same folder, flushed, then ``os.replace``.
 - A corrupt, truncated or foreign entry is never returned: it is discarded with a
-  :class:`CacheWarning` (through :mod:`warnings` and the ``glamgraph.sparql`` logger) and the
-  query is refetched.
+  :class:`CacheWarning` (through :mod:`warnings`) and the query is refetched.
 - A cache folder that cannot be created, read or written is the user's input to fix:
   :class:`~glamgraph.errors.CacheUnusable` (exit code 2) names it.
 
@@ -39,7 +38,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import logging
 import os
 import tempfile
 import warnings
@@ -54,8 +52,6 @@ from glamgraph.sparql.result import QueryResult
 ENV_VAR: Final = "GLAMGRAPH_CACHE_DIR"
 FORMAT: Final = "glamgraph-sparql-cache/1"
 SUBDIR: Final = "sparql"
-
-log = logging.getLogger("glamgraph.sparql")
 
 
 class CacheWarning(UserWarning):
@@ -127,7 +123,6 @@ class Cache:
 
     def _discard(self, path: Path, why: str) -> None:
         message = f"discarding unusable cache entry {str(path)!r}: {why}; refetching"
-        log.warning(message)
         warnings.warn(message, CacheWarning, stacklevel=4)
         with contextlib.suppress(OSError):
             path.unlink()
@@ -189,7 +184,6 @@ class Cache:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
             message = f"could not write cache entry {str(path)!r}: {exc}"
-            log.warning(message)
             warnings.warn(message, CacheWarning, stacklevel=3)
             return None
         return path

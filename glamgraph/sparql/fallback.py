@@ -52,6 +52,15 @@ class FallbackEngine(Engine):
         super().__init__(self.primary.name, self.primary.url, settings or self.primary.settings)
         self._cool_until: dict[int, float] = {}
 
+    @property
+    def queries_sent(self) -> int:
+        """Requests sent by every engine of the chain."""
+        return sum(e.queries_sent for e in self.engines)
+
+    @queries_sent.setter
+    def queries_sent(self, value: int) -> None:
+        """Ignored: ``Engine.__init__`` resets it; the counts live in the chained engines."""
+
     def _select(self, text: str, name: str) -> QueryResult:
         return self._chain(lambda e: e._fetch(text, name), name)
 
