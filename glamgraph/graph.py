@@ -396,8 +396,12 @@ class GraphBuilder:
             q((s, _gg("affiliateType"), lit(aff.type), graph))
             q((s, _gg("status"), lit(aff.status), graph))
             q((s, _gg("source"), lit(aff.source), graph))
-            for c in (*aff.countries, *aff.operating_area):
+            # Meta-Wiki wins: the countries (which take Wikidata's only where the module gives
+            # none); raw P2541 values such as "worldwide" are kept apart and cover nothing
+            for c in aff.countries:
                 q((s, _gg("covers"), wd(c), graph))
+            for c in aff.operating_area:
+                q((s, _gg("operatingArea"), wd(c), graph))
             if aff.page:
                 q((s, _gg("page"), lit(aff.page), graph))
         if fallback_used:  # affiliates whose source names none of the described sources

@@ -31,7 +31,7 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance in km between two ``(lat, lon)`` points.
 
     >>> round(haversine_km((48.8566, 2.3522), (52.52, 13.405)))
-    878
+    877
     """
     lat1, lon1 = map(math.radians, a)
     lat2, lon2 = map(math.radians, b)

@@ -199,3 +199,30 @@ def is_region_code(value: str) -> bool:
         or ids.is_qid(v)
         or re.fullmatch(r"[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?", v) is not None
     )
+
+
+def region(value: str, *, endpoint: str | Engine = "wdqs", lang: str = "en") -> Region:
+    """The :class:`Region` for ``value`` (``world``, a QID or an ISO code) on ``endpoint``.
+
+    >>> region("FR-IDF", endpoint="snapshot")  # the snapshot has no subdivisions
+    Traceback (most recent call last):
+    ...
+    glamgraph.errors.UnknownRegion: unknown region: 'FR-IDF' (no item carries this ISO code)
+    """
+    from glamgraph.sparql import get_engine
+
+    return resolve(value, get_engine(endpoint), lang=lang)
+
+
+def unit_regions(
+    value: str, *, endpoint: str | Engine = "wdqs", lang: str = "en"
+) -> Records[Region]:
+    """The unit rows of ``value``: a continent's countries, a country's first-level subdivisions.
+
+    >>> [r.iso for r in unit_regions("Q538", endpoint="snapshot")][:3]
+    ['AS', 'AU', 'CC']
+    """
+    from glamgraph.sparql import get_engine
+
+    eng = get_engine(endpoint)
+    return units(resolve(value, eng, lang=lang), eng, lang=lang)

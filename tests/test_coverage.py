@@ -1,0 +1,151 @@
+"""Coverage rules on the test world, through the knowledge graph, with affiliates given as data.
+
+Affiliates (fixtures): WMFR chapter France, WMDE chapter Germany (recognised); WMBE chapter
+Belgium derecognised; WMNL chapter Netherlands suspended; ART thematic (claims Spain); NGUG user
+group Nigeria; IDF user group Île-de-France (subdivision level).
+"""
+
+from __future__ import annotations
+
+import pytest
+import rdflib
+
+from glamgraph.coverage import coverage
+from glamgraph.model import Affiliate
+
+
+def aff(code: str, type_: str, countries: tuple[str, ...], status: str = "recognised") -> Affiliate:
+    return Affiliate(code, f"Test {code}", type_, countries, status, f"test fixture {code}")  # type: ignore[arg-type]
+
+
+AFFILIATES = [
+    aff("WMFR", "chapter", ("Q142",)),
+    aff("WMDE", "chapter", ("Q183",)),
+    aff("WMBE", "chapter", ("Q31",), "derecognised"),
+    aff("WMNL", "chapter", ("Q55",), "suspended"),
+    aff("ART", "thematic", ("Q29",)),
+    aff("NGUG", "user group", ("Q1033",)),
+    aff("IDF", "user group", ("Q13917",)),
+]
+
+
+@pytest.fixture(scope="module")
+def europe(oxigraph_server):  # type: ignore[no-untyped-def]
+    from glamgraph.sparql import Settings, get_engine
+
+    eng = get_engine(oxigraph_server.url, Settings(use_cache=False, min_interval_s=0.0))
+    return coverage("Q46", endpoint=eng, affiliates=AFFILIATES, quiet=True)
+
+
+def test_counts_and_covering_affiliates(europe) -> None:  # type: ignore[no-untyped-def]
+    table = {r.region: (r.institutions, r.affiliates, r.uncovered) for r in europe.rows}
+    assert table == {
+        "Q31": (2, (), True),  # Belgium: chapter derecognised
+        "Q183": (3, ("WMDE",), False),
+        "Q29": (1, (), True),  # Spain: a thematic organisation covers nothing
+        "Q142": (5, ("WMFR",), False),
+        "Q189": (1, (), True),
+        "Q32": (2, (), True),
+        "Q233": (1, (), True),
+        "Q55": (1, (), True),  # Netherlands: chapter suspended
+    }
+
+
+def test_nearest_by_hops_distance_and_islands(europe) -> None:  # type: ignore[no-untyped-def]
+    rows = {r.region: r for r in europe.rows}
+    # Belgium borders France and Germany (1 hop each): Germany's centre is nearer
+    assert (rows["Q31"].nearest_affiliate, rows["Q31"].hops) == ("WMDE", 1)
+    assert (rows["Q29"].nearest_affiliate, rows["Q29"].hops) == ("WMFR", 1)  # Spain -> France
+    assert rows["Q55"].nearest_affiliate == "WMDE"
+    # islands: no border path, nearest covered region by distance, hops empty
+    assert rows["Q189"].hops is None and rows["Q189"].distance_km is not None
+    assert rows["Q233"].hops is None and rows["Q233"].nearest_affiliate in ("WMFR", "WMDE")
+    assert all(r.contact == "GLAM-Wiki" for r in europe.rows if r.uncovered)
+    assert rows["Q142"].nearest_affiliate is None and rows["Q142"].contact is None
+
+
+def test_subdivision_coverage(world_engine) -> None:  # type: ignore[no-untyped-def]
+    cov = coverage("FR", endpoint=world_engine, affiliates=AFFILIATES, quiet=True)
+    rows = {r.iso: r for r in cov.rows}
+    assert rows["FR-IDF"].affiliates == ("IDF", "WMFR")  # national + its own subdivision group
+    assert rows["FR-BRE"].affiliates == ("WMFR",)
+    assert not any(r.uncovered for r in cov.rows)
+    # without the national chapter, only Île-de-France is covered; Brittany gets a contact
+    no_fr = [a for a in AFFILIATES if a.code != "WMFR"]
+    cov2 = coverage("FR", endpoint=world_engine, affiliates=no_fr, quiet=True)
+    rows2 = {r.iso: r for r in cov2.rows}
+    assert rows2["FR-IDF"].affiliates == ("IDF",) and not rows2["FR-IDF"].uncovered
+    assert rows2["FR-BRE"].uncovered and rows2["FR-BRE"].nearest_affiliate == "IDF"
+    assert rows2["FR-OCC"].institutions == 0 and not rows2["FR-OCC"].uncovered
+
+
+def test_africa_unreachable_and_far(world_engine) -> None:  # type: ignore[no-untyped-def]
+    cov = coverage("Q15", endpoint=world_engine, affiliates=AFFILIATES, quiet=True)
+    rows = {r.region: r for r in cov.rows}
+    assert (rows["Q962"].nearest_affiliate, rows["Q962"].hops) == ("NGUG", 1)  # Benin
+    assert (rows["Q117"].nearest_affiliate, rows["Q117"].hops) == (
+        "NGUG",
+        3,
+    )  # Ghana via Togo, Benin
+    assert rows["Q945"].institutions == 0 and not rows["Q945"].uncovered  # Togo: nothing to cover
+    assert rows["Q1011"].hops is None  # Cape Verde: island
+
+
+def test_no_affiliate_anywhere_gives_the_fallback_contact(world_engine) -> None:  # type: ignore[no-untyped-def]
+    cov = coverage(
+        "Q15", endpoint=world_engine, affiliates=[], fallback_contact="GLAM-UG", quiet=True
+    )
+    assert all(r.nearest_affiliate == "GLAM-UG" and r.contact == "GLAM-UG" for r in cov.uncovered())
+    assert len(cov.uncovered()) == 5
+
+
+def test_graph_has_named_graphs_with_provenance(europe) -> None:  # type: ignore[no-untyped-def]
+    ds = europe.graph
+    prov = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    gg = rdflib.Namespace("https://w3id.org/glamgraph/ns#")
+    default = ds.default_graph.identifier
+    named = {g.identifier for g in ds.graphs() if g.identifier != default}
+    assert len(named) >= 10
+    assert len(ds.default_graph) == 0  # every triple sits in a named graph
+    prov_graph = next(g for g in ds.graphs() if str(g.identifier).endswith("/provenance"))
+    for g in named:
+        if str(g).endswith("/provenance"):
+            continue
+        act = prov_graph.value(g, prov.wasGeneratedBy)
+        assert act is not None, f"{g} has no prov:wasGeneratedBy"
+        assert prov_graph.value(act, prov.startedAtTime) is not None
+    # a query graph records its query text and endpoint
+    qgraphs = [g for g in named if "/query/" in str(g) and "institutions-by-class" in str(g)]
+    act = prov_graph.value(qgraphs[0], prov.wasGeneratedBy)
+    assert "wdt:P31 ?class" in str(prov_graph.value(act, gg.queryText))
+    assert str(prov_graph.value(act, gg.endpointUrl)).startswith("http://127.0.0.1:")
+    # and the Wikidata facts are where the query put them
+    fr = rdflib.URIRef("http://www.wikidata.org/entity/Q142")
+    item = rdflib.URIRef("http://www.wikidata.org/entity/Q9000001")
+    p17 = rdflib.URIRef("http://www.wikidata.org/prop/direct/P17")
+    assert (item, p17, fr) in ds.get_context(qgraphs[0]) or any(
+        (item, p17, fr) in ds.get_context(g) for g in qgraphs
+    )
+
+
+def test_trig_round_trip(europe, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "graph.trig"
+    europe.graph.serialize(destination=str(path), format="trig")
+    back = rdflib.Dataset()
+    back.parse(str(path), format="trig")
+    assert len(list(back.quads((None, None, None, None)))) == len(
+        list(europe.graph.quads((None, None, None, None)))
+    )
+    assert all(
+        g is not None and "glamgraph" in str(g)
+        for _s, _p, _o, g in back.quads((None, None, None, None))
+    )
+
+
+def test_rows_show_their_queries(europe) -> None:  # type: ignore[no-untyped-def]
+    row = europe.row("Q31")
+    assert "institutions-by-class-and-country" in row.queries
+    assert "coverage-affiliates-per-unit" in row.queries
+    assert europe.query_texts["coverage-affiliates-per-unit"].startswith("#tool: glamgraph/")
+    df = europe.to_dataframe()
+    assert list(df.loc[df.region == "Q31", "uncovered"]) == [True]
