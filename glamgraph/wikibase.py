@@ -401,7 +401,7 @@ def edit_summary(
 
     text = render(steps)
     # a very long chain: keep its ends, elide the middle
-    while len(text) > MAX_SUMMARY and len(steps) > 2:
+    while len(text) > MAX_SUMMARY and len(steps) > 3:
         steps = [steps[0], "…", *steps[3:]] if steps[1] == "…" else [steps[0], "…", *steps[2:]]
         text = render(steps)
     return text[:MAX_SUMMARY]

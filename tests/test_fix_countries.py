@@ -181,6 +181,14 @@ def test_several_countries_on_the_chain_are_not_proposed(world_engine: Any) -> N
     assert skipped["Q9999001"].countries == ("Q142", "Q183")
 
 
+def test_long_chains_keep_both_ends_of_the_summary() -> None:
+    path = [f"Q{9300000 + i}" for i in range(12)]
+    labels = [f"A very long administrative entity name number {i} " * 3 for i in range(12)]
+    text = wikibase.edit_summary("Q142", "France", path, labels)
+    assert len(text) <= wikibase.MAX_SUMMARY
+    assert "(Q9300000) → … → " in text and text.endswith("(Q9300011) [glamgraph fix-countries]")
+
+
 def test_quickstatements_lines_are_portable(proposals: wikibase.Proposals) -> None:
     text = proposals.quickstatements()
     lines = text.splitlines()
