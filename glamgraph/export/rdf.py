@@ -29,6 +29,10 @@ def to_trig(coverage: Coverage, path: str | os.PathLike[str]) -> bool:
     """
     if coverage.graph is None:
         return False
+    # On glamgraph's Oxigraph-backed Dataset, oxrdflib's serializer dumps straight from the store
+    # (Europe on the snapshot: 0.3 s against 20 s through rdflib's generic TriG writer).
+    store_name = type(getattr(coverage.graph, "store", None)).__name__
+    fmt = "ox-trig" if store_name == "OxigraphStore" else "trig"
     with atomic_path(path) as tmp:
-        coverage.graph.serialize(destination=str(tmp), format="trig", encoding="utf-8")
+        coverage.graph.serialize(destination=str(tmp), format=fmt, encoding="utf-8")
     return True
