@@ -65,7 +65,8 @@ class Settings:
             plus up to as much random jitter. ``0`` retries at once.
         backoff_max_s: the longest single backoff.
         min_interval_s: the minimum gap between the starts of two requests to the same endpoint
-            URL, across the whole process.
+            URL, across the whole process; ``None`` (default) means 1 s for the shared public
+            endpoints (WDQS, QLever) and none for your own.
         concurrency: queries in flight per endpoint URL across the process (WDQS asks for one).
         use_cache: read and write the on-disk cache (remote engines only).
         cache_ttl_s: how long a cached result stays fresh (0: always refetch).
@@ -89,7 +90,7 @@ class Settings:
     retry_after_default_s: float = 60.0
     backoff_s: float = 1.0
     backoff_max_s: float = 30.0
-    min_interval_s: float = 1.0
+    min_interval_s: float | None = None
     concurrency: int = 1
     use_cache: bool = True
     cache_ttl_s: float = 86400.0
@@ -128,7 +129,7 @@ class Settings:
             "fallback_cooldown_s",
         ):
             value = getattr(self, name)
-            if not value >= 0:
+            if value is not None and not value >= 0:
                 raise bad(name, f"must be 0 or more seconds, got {value:g}")
 
 

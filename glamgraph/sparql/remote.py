@@ -62,6 +62,23 @@ TIMEOUT_MARKERS = (
 )
 
 KNOWN_URLS = {"wdqs": vocab.WDQS_URL, "qlever": vocab.QLEVER_URL}
+#: The gap between two requests to a shared public endpoint when Settings leave it open.
+PUBLIC_MIN_INTERVAL_S = 1.0
+
+
+def min_interval(url: str, settings: Settings) -> float:
+    """Seconds between two request starts to ``url``: ``Settings.min_interval_s`` when set,
+    else 1 s for the shared public endpoints (WDQS, QLever) and none for your own.
+
+    >>> min_interval(vocab.WDQS_URL, Settings()), min_interval("http://127.0.0.1:7878/query", Settings())
+    (1.0, 0.0)
+    >>> min_interval("http://127.0.0.1:7878/query", Settings(min_interval_s=0.5))
+    0.5
+    """
+    if settings.min_interval_s is not None:
+        return settings.min_interval_s
+    return PUBLIC_MIN_INTERVAL_S if url in KNOWN_URLS.values() else 0.0
+
 
 _RETRY_IN_RE = re.compile(r"retry in (\d+(?:\.\d+)?) seconds", re.IGNORECASE)
 
@@ -269,8 +286,10 @@ class RemoteEngine(Engine):
         settings = self.settings
         sleep = retry.sleeper(settings)
 
+        interval = min_interval(self.url, settings)
+
         def attempt() -> QueryResult:
-            throttle.pace(self.url, settings.min_interval_s, sleep)
+            throttle.pace(self.url, interval, sleep)
             return self._select(text, name)
 
         with throttle.slot(self.url, settings.concurrency):
