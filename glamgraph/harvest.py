@@ -241,6 +241,9 @@ class Harvest:
     results: list[QueryResult]
     queries_sent: int = 0
     outside_units: int = 0  # placed in the region but in no unit (e.g. no subdivision on chain)
+    #: for every institution without P17: the current countries its whole P131 chain gives,
+    #: inside the region or not (an item whose chain reaches two countries is ambiguous)
+    chain_countries: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _best_label(labels: dict[str, str], langs: Sequence[str], fallback: str) -> tuple[str, str]:
@@ -356,9 +359,11 @@ def harvest(
     chains.walk(no_p17)
     unplaced: dict[str, Unplaced] = {}
     paths: dict[str, tuple[str, ...]] = {}
+    chain_countries: dict[str, tuple[str, ...]] = {}
     for item, admins in no_p17.items():
         found, path = chains.country_of(admins)
         current = {c for c in found if chains.is_current(c)}
+        chain_countries[item] = tuple(sorted(current, key=ids.qid_number))
         if current:
             inside = current & country_set
             if inside:
@@ -400,7 +405,7 @@ def harvest(
     type_ids = sorted(
         {t for d in details.values() for t in d.get("type", set()) & glam}, key=ids.qid_number
     )
-    type_labels = _labels(engine, type_ids, langs, results, tick)
+    type_labels = labels(engine, type_ids, langs, results, tick)
     bar.close()
 
     institutions: list[Institution] = []
@@ -453,6 +458,7 @@ def harvest(
         results,
         sent,
         outside,
+        {q: chain_countries[q] for q in sorted(chain_countries, key=ids.qid_number)},
     )
 
 
@@ -491,18 +497,26 @@ def _details(
     return out
 
 
-def _labels(
+def labels(
     engine: Engine,
-    qids: list[str],
+    qids: Sequence[str],
     langs: Sequence[str],
-    results: list[QueryResult],
-    tick: Callable[[], None],
+    results: list[QueryResult] | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> dict[str, str]:
+    """The best label of each QID in ``langs`` order (any label, then the QID), in batches.
+
+    >>> from glamgraph.sparql import get_engine
+    >>> labels(get_engine("snapshot"), ["Q142", "Q1"], ["fr", "en"])
+    {'Q142': 'France', 'Q1': 'Q1'}
+    """
     found: dict[str, dict[str, str]] = {}
-    for part in chunks(qids, DETAIL_BATCH):
+    for part in chunks(list(qids), DETAIL_BATCH):
         res = engine.run("labels", item=list(part), langs=list(langs))
-        results.append(res)
-        tick()
+        if results is not None:
+            results.append(res)
+        if tick is not None:
+            tick()
         for row in res.rows:
             q = term_qid(row, "item")
             t = row.get("label")

@@ -52,7 +52,7 @@ from glamgraph import harvest, ids, vocab
 from glamgraph._version import user_agent
 from glamgraph.errors import BadInput, MediaWikiError, WriteError
 from glamgraph.model import Institution, Records, Region
-from glamgraph.sparql import Engine, get_engine, term_qid
+from glamgraph.sparql import Engine, get_engine
 
 log = logging.getLogger(__name__)
 
@@ -264,20 +264,20 @@ def proposals_from_harvest(
 ) -> Proposals:
     """The proposals for an existing harvest (see :func:`propose_country_fixes`).
 
-    Each candidate's ``P131`` chain is walked again without the region's filter, so an item whose
-    chain also reaches a country outside the region is reported as ambiguous, not proposed.
+    An item whose whole ``P131`` chain also reaches a country outside the region
+    (``Harvest.chain_countries``) is reported as ambiguous, not proposed.
     """
     langs = tuple(dict.fromkeys((*ids.parse_langs(lang), "mul", "en")))
     day = today or dt.datetime.now(dt.UTC).date()
     candidates = [i for i in found.institutions if i.country_path]
-    whole = _chain_countries(engine, candidates)
     wanted = {q for i in candidates for q in (*i.country_path, *i.countries)}
-    labels = _labels(engine, sorted(wanted, key=ids.qid_number), langs)
+    labels = harvest.labels(engine, sorted(wanted, key=ids.qid_number), langs)
 
     proposals: list[Proposal] = []
     skipped: list[Skipped] = []
     for inst in candidates:
-        countries = sorted(set(inst.countries) | whole.get(inst.qid, set()), key=ids.qid_number)
+        whole = found.chain_countries.get(inst.qid, ())
+        countries = sorted(set(inst.countries) | set(whole), key=ids.qid_number)
         if len(countries) != 1:
             skipped.append(
                 Skipped(
@@ -324,36 +324,6 @@ def _proposal(
         reference_url=vocab.entity_uri(path[-1]) if reference else "",
         retrieved=day if reference else None,
     )
-
-
-def _chain_countries(engine: Engine, items: Sequence[Institution]) -> dict[str, set[str]]:
-    """The current countries each item's whole ``P131`` chain gives, region filter left out."""
-    if not items:
-        return {}
-    # harvest's chain walker, reused rather than copied: same batches, same rules
-    chains = harvest._Chains(engine, [], lambda: None)
-    chains.walk({i.qid: set(i.admin) for i in items})
-    out: dict[str, set[str]] = {}
-    for i in items:
-        found, _path = chains.country_of(i.admin)
-        out[i.qid] = {c for c in found if chains.is_current(c)}
-    return out
-
-
-def _labels(engine: Engine, qids: Sequence[str], langs: Sequence[str]) -> dict[str, str]:
-    found: dict[str, dict[str, str]] = {}
-    for part in harvest.chunks(qids, harvest.DETAIL_BATCH):
-        res = engine.run("labels", item=list(part), langs=list(langs))
-        for row in res.rows:
-            q, t = term_qid(row, "item"), row.get("label")
-            if q and t:
-                found.setdefault(q, {})[t.get("xml:lang", "")] = t["value"]
-    out: dict[str, str] = {}
-    for q in qids:
-        by_lang = found.get(q, {})
-        first = next((by_lang[lg] for lg in langs if lg in by_lang), None)
-        out[q] = first or (by_lang[sorted(by_lang)[0]] if by_lang else q)
-    return out
 
 
 def clean_text(text: str, limit: int = _MAX_LABEL) -> str:

@@ -171,8 +171,13 @@ def test_several_countries_on_the_chain_are_not_proposed(world_engine: Any) -> N
         ),
         Institution("Q9999003", "Plain", admin=("Q90",), countries=("Q142",), country_path=("Q90", "Q13917")),
     ]  # fmt: skip
+    # what harvest records for items without P17: every current country the whole chain gives
+    chains = {"Q9999001": ("Q142", "Q183"), "Q9999002": ("Q142", "Q183"), "Q9999003": ("Q142",)}
     out = wikibase.proposals_from_harvest(
-        dataclasses.replace(found, institutions=Records(fake), unplaced=Records()), world_engine
+        dataclasses.replace(
+            found, institutions=Records(fake), unplaced=Records(), chain_countries=chains
+        ),
+        world_engine,
     )
     assert [p.item for p in out] == ["Q9999003"]
     skipped = {s.item: s for s in out.skipped}

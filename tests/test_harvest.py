@@ -168,3 +168,11 @@ def test_classes_are_resolved_once_per_engine(world_engine) -> None:  # type: ig
     second = harvest.harvest("Q46", world_engine, quiet=True)
     assert [r.query_name for r in first.results].count("class-closure") == 1
     assert [r.query_name for r in second.results].count("class-closure") == 0
+
+
+def test_chain_countries_are_recorded_for_items_without_p17(world_engine) -> None:  # type: ignore[no-untyped-def]
+    h = harvest.harvest("FR", world_engine, quiet=True)
+    assert h.chain_countries["Q9000014"] == ("Q142",)
+    assert h.chain_countries["Q9000004"] == ("Q183",)  # outside the region, still recorded
+    assert h.chain_countries["Q9000013"] == ()  # only a former country on the chain
+    assert "Q9000001" not in h.chain_countries  # has P17
