@@ -94,6 +94,12 @@ class Writer:
         self.t(node, RANK, iri(NORMAL))
 
 
+#: Natural Earth TYPE values whose rows the snapshot types as country (Q6256): a rule of the
+#: snapshot (recorded in snapshot.json), so that countries without an ISO code (Somaliland,
+#: Northern Cyprus) are still countries to name resolution.
+COUNTRY_NE_TYPES = ("Sovereign country", "Country")
+
+
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -177,6 +183,8 @@ def build(data: Path, out: Path, per_country: int, limit: int | None) -> dict[st
                 per_continent_countries[cont] += 1
         if c["iso3"]:
             w.statement(q, vocab.ISO_ALPHA3, lit(c["iso3"]))
+        if c["ne_type"] in COUNTRY_NE_TYPES:
+            w.statement(q, vocab.INSTANCE_OF, iri(WD + vocab.COUNTRY))
         for cont in c["continent_qids"].split():
             w.statement(q, vocab.CONTINENT_P, iri(WD + cont))
         pt = point(c["lat"], c["lon"])
@@ -283,7 +291,8 @@ def build(data: Path, out: Path, per_country: int, limit: int | None) -> dict[st
             "ISIL or DBS -> library Q7075), marked gg:classFrom 'isil-rule'",
             "labels": "source label tagged @mul (its language is not recorded)",
             "countries": "P297/P298/P30/P625 from countries.csv (P30 is Natural Earth's continent, "
-            "one per country); aliases = Natural Earth ADMIN names",
+            "one per country); aliases = Natural Earth ADMIN names; P31 country (Q6256) for rows "
+            "Natural Earth types 'Sovereign country' or 'Country'",
             "affiliates_module": "RECONSTRUCTED from affiliates.csv in the shape of "
             "Module:Organizational_Informations; recognition_status 'recognised' for all (the "
             "source lists current affiliates only); group_country from the ISO code",
