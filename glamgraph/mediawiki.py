@@ -46,7 +46,6 @@ import urllib.request
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -59,6 +58,7 @@ from tenacity import (
 )
 
 from glamgraph import vocab
+from glamgraph._http import parse_retry_after
 from glamgraph._version import user_agent
 from glamgraph.errors import BadInput, MediaWikiError
 
@@ -159,28 +159,6 @@ def cache_root(settings: MediaWikiSettings | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("glamgraph"))
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date.
-
-    >>> retry_after_seconds("7"), retry_after_seconds(None), retry_after_seconds("soon")
-    (7.0, None, None)
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def parse_response(data: object, title: str, api_url: str) -> Revision:
@@ -379,7 +357,7 @@ class MediaWikiClient:
         error = data.get("error") if isinstance(data, dict) else None
         if isinstance(error, dict) and str(error.get("code")) in TRANSIENT_CODES:
             code = str(error.get("code"))
-            wait = retry_after_seconds(headers.get("Retry-After"))
+            wait = parse_retry_after(headers.get("Retry-After"))
             if wait is None and code == "maxlag":
                 lag = error.get("lag")
                 wait = max(5.0, float(lag)) if isinstance(lag, int | float) else 5.0
@@ -399,7 +377,7 @@ class MediaWikiClient:
     def _http_error(self, title: str, status: int, headers: Any) -> Exception:
         """The exception for a non-200 answer: transient (429, 5xx) or final (other 4xx)."""
         if status == 429:
-            wait = retry_after_seconds(headers.get("Retry-After") if headers else None)
+            wait = parse_retry_after(headers.get("Retry-After") if headers else None)
             self._check_wait(title, "HTTP 429", wait)
             return _Transient("rate limited (HTTP 429)", wait)
         if status >= 500:

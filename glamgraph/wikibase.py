@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import email.utils
 import functools
 import io
 import logging
@@ -49,6 +48,7 @@ from typing import Any, Final, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from glamgraph import harvest, ids, vocab
+from glamgraph._http import parse_retry_after
 from glamgraph._version import user_agent
 from glamgraph.errors import BadInput, MediaWikiError, WriteError
 from glamgraph.model import Institution, Records, Region
@@ -710,30 +710,6 @@ class _Secret(str):
 
     def __repr__(self) -> str:
         return "'<redacted>'"
-
-
-def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
-    """Seconds from a ``Retry-After`` header (a number of seconds or an HTTP date), else ``None``.
-
-    >>> parse_retry_after("5"), parse_retry_after(" 2.5 "), parse_retry_after("soon")
-    (5.0, 2.5, None)
-    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", dt.datetime(2015, 10, 21, 7, 28, tzinfo=dt.UTC))
-    30.0
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.UTC)
-        seconds = (when - (now or dt.datetime.now(dt.UTC))).total_seconds()
-    return max(0.0, seconds) if seconds == seconds else None  # NaN -> None
 
 
 def _to_float(value: Any) -> float | None:

@@ -39,6 +39,7 @@ from SPARQLWrapper import JSON, POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions as swe
 
 from glamgraph import vocab
+from glamgraph._http import parse_retry_after
 from glamgraph._version import user_agent
 from glamgraph.errors import (
     BadQuery,
@@ -214,36 +215,6 @@ def classify_http_error(
     if status >= 500:
         return EndpointUnavailable(f"server error: {_error_text(text, 120)!r}", **kw)
     return EndpointUnavailable(f"unexpected HTTP status: {_snippet(text, 120)!r}", **kw)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date.
-
-    >>> parse_retry_after("7")
-    7.0
-    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT")  # in the past: no wait
-    0.0
-    >>> parse_retry_after(None) is None, parse_retry_after("soon") is None
-    (True, True)
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        return max(0.0, seconds) if seconds == seconds else None  # NaN: no usable value
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def _sparqlwrapper_body(exc: Exception) -> bytes:
