@@ -58,6 +58,7 @@ from tenacity import (
 )
 
 from glamgraph import vocab
+from glamgraph._files import cache_root
 from glamgraph._http import parse_retry_after
 from glamgraph._version import user_agent
 from glamgraph.errors import BadInput, MediaWikiError
@@ -143,22 +144,6 @@ class _Transient(Exception):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
-
-
-def cache_root(settings: MediaWikiSettings | None = None) -> Path:
-    """The cache folder: the settings', else ``GLAMGRAPH_CACHE_DIR``, else the platform's.
-
-    >>> str(cache_root(MediaWikiSettings(cache_dir="/tmp/gg-cache")))
-    '/tmp/gg-cache'
-    """
-    if settings is not None and settings.cache_dir:
-        return Path(settings.cache_dir)
-    env = os.environ.get("GLAMGRAPH_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("glamgraph"))
 
 
 def parse_response(data: object, title: str, api_url: str) -> Revision:
@@ -387,7 +372,7 @@ class MediaWikiClient:
     # --- cache --------------------------------------------------------------------------------
     def _cache_path(self, title: str) -> Path:
         key = hashlib.sha256(f"{self.api_url}\n{title}".encode()).hexdigest()[:32]
-        return cache_root(self.settings) / "mediawiki" / f"{key}.json"
+        return cache_root(self.settings.cache_dir) / "mediawiki" / f"{key}.json"
 
     def _read_cache(self, path: Path, title: str) -> Revision | None:
         try:

@@ -13,6 +13,7 @@ LAYERS = {
     "vocab": 0,
     "errors": 0,
     "_version": 0,
+    "_files": 1,
     "_http": 1,
     "ids": 1,
     "queries": 1,

@@ -81,6 +81,14 @@ def test_second_read_comes_from_the_cache(server: mw.Server, _isolated_cache: Pa
     assert len(server.seen) == 2
 
 
+def test_the_cache_dir_setting_wins_over_the_environment(
+    server: mw.Server, tmp_path: Path, _isolated_cache: Path
+) -> None:
+    client(server, cache_dir=str(tmp_path / "gg-cache")).page(TITLE)
+    assert len(cache_files(tmp_path / "gg-cache")) == 1
+    assert cache_files(_isolated_cache) == []
+
+
 def test_no_cache_setting_neither_reads_nor_writes(
     server: mw.Server, _isolated_cache: Path
 ) -> None:

@@ -44,32 +44,17 @@ import warnings
 from pathlib import Path
 from typing import Any, Final
 
-import platformdirs
-
+from glamgraph._files import CACHE_ENV_VAR as ENV_VAR
+from glamgraph._files import cache_root as cache_root  # re-exported: where Cache lives
 from glamgraph.errors import CacheUnusable
 from glamgraph.sparql.result import QueryResult
 
-ENV_VAR: Final = "GLAMGRAPH_CACHE_DIR"
 FORMAT: Final = "glamgraph-sparql-cache/1"
 SUBDIR: Final = "sparql"
 
 
 class CacheWarning(UserWarning):
     """A cache entry was unusable (corrupt, truncated, foreign) or could not be written."""
-
-
-def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The cache folder: ``cache_dir``, else ``$GLAMGRAPH_CACHE_DIR``, else the platform's.
-
-    >>> str(cache_root("/tmp/x"))
-    '/tmp/x'
-    """
-    if cache_dir:
-        return Path(cache_dir)
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    return Path(platformdirs.user_cache_dir("glamgraph"))
 
 
 def cache_key(endpoint_url: str, query_text: str) -> str:
