@@ -36,9 +36,7 @@ import datetime as dt
 import hashlib
 import http.client
 import json
-import os
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -58,7 +56,7 @@ from tenacity import (
 )
 
 from glamgraph import vocab
-from glamgraph._files import cache_root
+from glamgraph._files import atomic_path, cache_root
 from glamgraph._http import parse_retry_after
 from glamgraph._version import user_agent
 from glamgraph.errors import BadInput, MediaWikiError
@@ -420,17 +418,8 @@ class MediaWikiClient:
         }
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(entry, fh, ensure_ascii=False)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            with atomic_path(path, private=True, fsync=True) as tmp:
+                tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
         except OSError as exc:
             warnings.warn(
                 f"could not write the MediaWiki cache entry {path}: {exc}",

@@ -39,7 +39,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +47,7 @@ from typing import Any, Final, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from glamgraph import harvest, ids, vocab
+from glamgraph._files import temp_beside
 from glamgraph._http import parse_retry_after
 from glamgraph._version import user_agent
 from glamgraph.errors import BadInput, MediaWikiError, WriteError
@@ -440,7 +440,7 @@ def write_files(out_dir: str | Path, files: Mapping[str, str]) -> dict[str, Path
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
-            temps[name] = _temp_file(out, name)
+            temps[name] = temp_beside(out / name)
             with open(temps[name], "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
                 fh.flush()
@@ -471,19 +471,13 @@ def write_files(out_dir: str | Path, files: Mapping[str, str]) -> dict[str, Path
 
 def _backup(path: Path) -> Path:
     """A hard link (or copy) of ``path`` beside it, to put back if a later rename fails."""
-    bak = _temp_file(path.parent, path.name, ".bak")
+    bak = temp_beside(path, ".bak")
     try:
         bak.unlink()
         os.link(path, bak)
     except OSError:
         shutil.copy2(path, bak)
     return bak
-
-
-def _temp_file(out: Path, name: str, suffix: str = ".tmp") -> Path:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix, dir=out)
-    os.close(fd)
-    return Path(tmp_name)
 
 
 # --- applying --------------------------------------------------------------------------------

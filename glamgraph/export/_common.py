@@ -11,14 +11,13 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from glamgraph import ids, vocab
+from glamgraph import _files, ids, vocab
 from glamgraph._version import __version__
 from glamgraph.errors import WriteError
 from glamgraph.model import Coverage, CoverageRow, Institution
@@ -321,12 +320,8 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise WriteError(f"cannot write {target}: it is a directory")
     if not target.parent.is_dir():
         raise WriteError(f"cannot write {target}: {target.parent} is not a directory")
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        yield tmp
-        os.replace(tmp, target)
+        with _files.atomic_path(target) as tmp:
+            yield tmp
     except OSError as exc:
         raise WriteError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()

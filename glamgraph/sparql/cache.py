@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from glamgraph._files import CACHE_ENV_VAR as ENV_VAR
+from glamgraph._files import atomic_path
 from glamgraph._files import cache_root as cache_root  # re-exported: where Cache lives
 from glamgraph.errors import CacheUnusable
 from glamgraph.sparql.result import QueryResult
@@ -156,18 +157,10 @@ class Cache:
             "result": {"head": {"vars": list(result.vars)}, "results": {"bindings": result.rows}},
         }
         data = json.dumps(entry, ensure_ascii=False).encode("utf-8")
-        tmp = ""
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
+            with atomic_path(path, private=True, fsync=True) as tmp:
+                tmp.write_bytes(data)
         except OSError as exc:
-            if tmp:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
             message = f"could not write cache entry {str(path)!r}: {exc}"
             warnings.warn(message, CacheWarning, stacklevel=3)
             return None
