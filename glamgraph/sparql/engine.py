@@ -246,14 +246,7 @@ class Engine(ABC):
         params.pop(split, None)
         vals = list(dict.fromkeys(str(v) for v in values))
         if not vals:
-            return QueryResult(
-                vars=(),
-                rows=[],
-                query_name=q.name,
-                endpoint=self.name,
-                endpoint_url=self.url,
-                parts=0,
-            )
+            return self._no_parts(q.name)
         _, full_text = self.prepare(q, {**params, split: vals})  # every parameter checked first
         lowest = max(1, floor if floor is not None else self.settings.split_floor)
 
@@ -308,14 +301,7 @@ class Engine(ABC):
             params.pop(pname, None)
         lo, hi = int(lo), int(hi)
         if hi < lo:
-            return QueryResult(
-                vars=(),
-                rows=[],
-                query_name=q.name,
-                endpoint=self.name,
-                endpoint_url=self.url,
-                parts=0,
-            )
+            return self._no_parts(q.name)
         _, full_text = self.prepare(q, {**params, lo_param: lo, hi_param: hi})
         lowest = max(1, floor if floor is not None else self.settings.split_floor)
 
@@ -335,6 +321,12 @@ class Engine(ABC):
             return f"the range {lo_param}={part[0]}..{hi_param}={part[1]}"
 
         return self._split(q.name, full_text, (lo, hi), run_part, halve, describe, lowest, on_part)
+
+    def _no_parts(self, name: str) -> QueryResult:
+        """The result of a split query with nothing to split: no parts, no rows."""
+        return QueryResult(
+            vars=(), rows=[], query_name=name, endpoint=self.name, endpoint_url=self.url, parts=0
+        )
 
     def _split(
         self,
