@@ -38,7 +38,7 @@ class Region:
     iso: str = ""
     lat: float | None = None
     lon: float | None = None
-    parent: str | None = None  # the country of a subdivision; the continent of a country
+    parent: str | None = None  # the country of a subdivision; a unit country's continent
 
 
 @dataclass(frozen=True)

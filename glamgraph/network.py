@@ -66,7 +66,8 @@ def hierarchy(region: Region, units: Sequence[Region]) -> nx.DiGraph:
         parent = u.parent if u.parent and region.kind == "world" else region.qid
         if region.kind == "world" and u.parent:
             t.add_edge("world", u.parent)
-        t.add_edge(parent, u.qid)
+        if parent != u.qid:  # Antarctica (Q51) is a continent and its own unit: no self-loop
+            t.add_edge(parent, u.qid)
     return t
 
 

@@ -65,3 +65,14 @@ def test_hierarchy() -> None:
         Region("world", "world", "World"), [Region("Q142", "country", "France", "FR", parent="Q46")]
     )
     assert list(t.successors("world")) == ["Q46"] and list(t.successors("Q46")) == ["Q142"]
+
+
+def test_hierarchy_is_a_tree_when_a_continent_is_its_own_unit() -> None:
+    import networkx as nx
+
+    t = network.hierarchy(
+        Region("world", "world", "World"),
+        [Region("Q51", "country", "Antarctica", "AQ", parent="Q51"),
+         Region("Q142", "country", "France", "FR", parent="Q46")],
+    )  # fmt: skip
+    assert nx.is_tree(t.to_undirected()) and not list(nx.selfloop_edges(t))
