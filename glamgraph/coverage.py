@@ -208,7 +208,7 @@ def coverage(
         affiliates=aff_list,
         endpoint=eng.name,
         graph=ds,
-        provenance=[r.provenance() for r in all_results],
+        provenance=[{**r.provenance(), "query_text": r.query_text} for r in all_results],
         query_texts=texts,
         without_coordinates=sum(1 for i in h.institutions if i.lat is None or i.lon is None),
     )

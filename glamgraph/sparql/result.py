@@ -110,12 +110,18 @@ class QueryResult:
         return replace(self, **changes)
 
     def ui_url(self) -> str:
-        """A link that opens the query in the endpoint's own editor (WDQS or QLever), if any."""
-        if self.endpoint in ("wdqs",) or self.endpoint_url == vocab.WDQS_URL:
-            return vocab.WDQS_UI + quote(self.query_text)
-        if self.endpoint == "qlever":
+        """A link that opens the query in an editor: QLever's for QLever results, else the WDQS
+        editor for Wikidata-shaped results (the offline snapshot's included, so a result can be
+        rerun live); empty for queries over glamgraph's own graph.
+
+        >>> QueryResult(vars=(), rows=[], query_text="SELECT 1", endpoint="snapshot").ui_url()
+        'https://query.wikidata.org/#SELECT%201'
+        """
+        if self.endpoint == "qlever" or self.endpoint_url == vocab.QLEVER_URL:
             return vocab.QLEVER_UI + quote(self.query_text)
-        return ""
+        if self.endpoint == "graph" or not self.query_text:
+            return ""
+        return vocab.WDQS_UI + quote(self.query_text)
 
     def provenance(self) -> dict[str, Any]:
         """What a report needs to cite this result."""
