@@ -216,6 +216,42 @@ class Coverage:
         """The rows as a pandas DataFrame (needs pandas)."""
         return to_dataframe(self.rows)
 
+    def subset(
+        self, regions: Iterable[str] | None = None, types: Iterable[str] | None = None
+    ) -> Coverage:
+        """A copy narrowed to some unit regions and/or institution classes (P31 values as
+        harvested), e.g. to export one country's museums. Counts are recomputed for the kept
+        classes; narrowed to one unit region, that region becomes the copy's ``region``;
+        everything else (affiliates, nearest affiliate, graph, provenance) is kept as it was.
+
+        >>> cov = Coverage(Region("Q46", "continent"), [], [CoverageRow("Q1", "A", "AA", "country",
+        ...     2, (), True)], [Institution("Q9", "M", types=("Q33506",), units=("Q1",)),
+        ...     Institution("Q8", "L", types=("Q7075",), units=("Q1",))], [], [], "snapshot")
+        >>> part = cov.subset(types=["Q33506"])
+        >>> [i.qid for i in part.institutions], part.rows[0].institutions
+        (['Q9'], 1)
+        """
+        keep_regions = set(regions) if regions is not None else None
+        keep_types = set(types) if types is not None else None
+        insts = [
+            i
+            for i in self.institutions
+            if (keep_regions is None or keep_regions & set(i.units))
+            and (keep_types is None or keep_types & set(i.types))
+        ]
+        rows = []
+        for r in self.rows:
+            if keep_regions is not None and r.region not in keep_regions:
+                continue
+            if keep_types is not None:
+                n = sum(1 for i in insts if r.region in i.units)
+                r = dataclasses.replace(r, institutions=n, uncovered=r.uncovered and n > 0)
+            rows.append(r)
+        units = [u for u in self.units if keep_regions is None or u.qid in keep_regions]
+        # narrowed to one unit region: that region is what the files are about
+        region = units[0] if len(units) == 1 and keep_regions is not None else self.region
+        return dataclasses.replace(self, region=region, units=units, rows=rows, institutions=insts)
+
 
 def to_records(items: Iterable[Any]) -> list[dict[str, Any]]:
     """Dataclass instances as dicts, singular contact properties added for institutions."""

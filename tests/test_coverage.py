@@ -149,3 +149,13 @@ def test_rows_show_their_queries(europe) -> None:  # type: ignore[no-untyped-def
     assert europe.query_texts["coverage-affiliates-per-unit"].startswith("#tool: glamgraph/")
     df = europe.to_dataframe()
     assert list(df.loc[df.region == "Q31", "uncovered"]) == [True]
+
+
+def test_subset_to_one_region_and_one_class(europe) -> None:  # type: ignore[no-untyped-def]
+    part = europe.subset(regions=["Q31"])
+    assert [r.region for r in part.rows] == ["Q31"] and part.region.qid == "Q31"
+    assert sorted(i.qid for i in part.institutions) == ["Q9000006", "Q9000026"]
+    archives = europe.subset(types=["Q166118"])  # archives only
+    assert archives.row("Q31").institutions == 1 and archives.row("Q31").uncovered
+    assert archives.row("Q55").institutions == 0 and not archives.row("Q55").uncovered
+    assert europe.row("Q55").uncovered  # the original is untouched

@@ -194,9 +194,14 @@ class Engine(ABC):
         return result
 
     def prepare(self, query: str | queries.Query, params: Mapping[str, object]) -> tuple[str, str]:
-        """The query's name and its text with parameters filled and a ``#tool:`` line on top."""
+        """The query's name and its text with parameters filled and a ``#tool:`` line on top.
+
+        A trailing underscore is dropped from a parameter name, so a parameter that is a Python
+        keyword can be passed as a keyword argument: ``class_=[...]`` fills ``class``.
+        """
         q = queries.resolve(query) if isinstance(query, str) else query
-        text = queries.fill(q, params)  # type: ignore[arg-type]
+        named = {(k[:-1] if k.endswith("_") and k[:-1] else k): v for k, v in params.items()}
+        text = queries.fill(q, named)  # type: ignore[arg-type]
         return q.name, f"#tool: glamgraph/{__version__} {q.name}\n{text}"
 
     def run(
@@ -208,6 +213,9 @@ class Engine(ABC):
 
         >>> get_engine("snapshot").run("region-by-iso", code="FR").qids("item")
         ['Q142']
+        >>> len(get_engine("snapshot").run("institutions-by-class-and-country",
+        ...     class_=["Q43501"], country=["Q1033"])) > 0
+        True
         """
         name, text = self.prepare(query, params)
         return self.select(text, name, use_cache=use_cache)
