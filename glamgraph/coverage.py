@@ -96,10 +96,12 @@ def coverage(
     world = units if reg.kind == "world" else regions.units(regions.WORLD, eng, results=results)
     world_ids = [c.qid for c in world]
     world_borders = regions.borders(world_ids, eng, results=results)
+    # countries are the unit rows (a continent, the world, a country with no subdivision known)
+    country_level = reg.kind in ("world", "continent") or [u.qid for u in units] == [reg.qid]
     unit_borders = (
-        regions.borders([u.qid for u in units], eng, results=results)
-        if reg.kind in ("country", "subdivision")
-        else world_borders
+        world_borders
+        if country_level
+        else regions.borders([u.qid for u in units], eng, results=results)
     )
 
     if affiliates is None:
@@ -138,7 +140,7 @@ def coverage(
     uncovered_ids = [u.qid for u in units if counts.get(u.qid, 0) > 0 and not covering.get(u.qid)]
     near: dict[str, network.Nearest] = {}
     if uncovered_ids:
-        if reg.kind in ("world", "continent"):
+        if country_level:
             g = network.border_graph(world_ids, world_borders)
             near = network.nearest_affiliates(g, covering, coords_f, uncovered_ids)
         else:

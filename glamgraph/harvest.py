@@ -412,7 +412,7 @@ def harvest(
     outside = 0
     for item in sorted(item_countries, key=ids.qid_number):
         d = details.get(item, {})
-        if reg.kind in ("world", "continent"):
+        if reg.kind in ("world", "continent") or (reg.kind == "country" and unit_ids == {reg.qid}):
             item_units = tuple(sorted(item_countries[item] & unit_ids, key=ids.qid_number))
         else:
             item_units = tuple(

@@ -109,7 +109,8 @@ def units(
     results: list[QueryResult] | None = None,
 ) -> Records[Region]:
     """The unit rows of ``region``: countries of a continent or the world, subdivisions of a
-    country, or the subdivision itself. Sorted by ISO code, then QID.
+    country (the country itself when it has none on the endpoint), or the subdivision itself.
+    Sorted by ISO code, then QID.
 
     ``results``, when given, receives the query results (for provenance)."""
     sink = results if results is not None else []
@@ -119,6 +120,8 @@ def units(
         res = engine.run("subdivisions-of-country", country=region.qid, lang=lang)
         sink.append(res)
         subs = _rows_to_regions(res, "unit", "subdivision", region.qid)
+        if not subs:  # no first-level subdivision known (P150): the country is its own unit row
+            return Records([region])
         return Records(sorted(subs, key=lambda r: (r.iso, ids.qid_number(r.qid))))
     continents = list(vocab.CONTINENTS) if region.kind == "world" else [region.qid]
     out: dict[str, Region] = {}

@@ -159,3 +159,9 @@ def test_subset_to_one_region_and_one_class(europe) -> None:  # type: ignore[no-
     assert archives.row("Q31").institutions == 1 and archives.row("Q31").uncovered
     assert archives.row("Q55").institutions == 0 and not archives.row("Q55").uncovered
     assert europe.row("Q55").uncovered  # the original is untouched
+
+
+def test_country_without_subdivisions_gives_one_row(world_engine) -> None:  # type: ignore[no-untyped-def]
+    cov = coverage("BE", endpoint=world_engine, affiliates=AFFILIATES, quiet=True)
+    assert [(r.region, r.institutions, r.uncovered) for r in cov.rows] == [("Q31", 2, True)]
+    assert (cov.rows[0].nearest_affiliate, cov.rows[0].hops) == ("WMDE", 1)  # country level

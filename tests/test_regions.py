@@ -83,3 +83,8 @@ def test_snapshot_world_and_codes() -> None:
     eng = get_engine("snapshot")
     assert regions.resolve("JP", eng).qid == "Q17"
     assert len(regions.units(regions.WORLD, eng)) == 250  # 252 rows minus the two without ISO code
+
+
+def test_a_country_without_subdivisions_is_its_own_unit(world_engine) -> None:  # type: ignore[no-untyped-def]
+    be = regions.resolve("BE", world_engine)
+    assert [u.qid for u in regions.units(be, world_engine)] == ["Q31"]
