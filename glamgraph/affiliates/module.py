@@ -1,0 +1,208 @@
+"""Meta-Wiki's ``Module:Organizational_Informations``: reading it, its entries, each normalised."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from glamgraph import lua, vocab
+from glamgraph.affiliates.names import NO_COUNTRY, name_key
+from glamgraph.affiliates.normalise import normalise_status, normalise_type, parse_date
+from glamgraph.errors import MalformedFile
+from glamgraph.mediawiki import MediaWikiClient, MediaWikiSettings
+from glamgraph.model import Affiliate
+
+SNAPSHOT_MODULE: Final = "Organizational_Informations.lua"
+SNAPSHOT_SOURCE: Final = "snapshot module (reconstructed)"
+
+
+@dataclass(frozen=True)
+class ModuleSource:
+    """The module's Lua text and where it came from."""
+
+    text: str
+    source: str  # the prefix of every module affiliate's ``source``
+    name: str  # what error messages call it
+    revision: int | None = None
+    timestamp: str | None = None
+    url: str = ""
+    path: str = ""
+    fetched: str = ""
+    from_cache: bool = False
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the Lua text."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def _looks_like_source(module: str) -> bool:
+    head = module.lstrip()[:200]
+    return "\n" in module or head.startswith(("return", "--", "{"))
+
+
+def read_module(
+    module: str | os.PathLike[str] | None,
+    *,
+    snapshot: bool = False,
+    api_url: str = vocab.META_API,
+    settings: MediaWikiSettings | None = None,
+    use_cache: bool | None = None,
+) -> ModuleSource:
+    """The module's text: a file path, the Lua text itself, the snapshot's copy or Meta-Wiki's.
+
+    Raises:
+        MalformedFile: an unreadable or non-UTF-8 file.
+        MediaWikiError: Meta-Wiki could not give the page.
+    """
+    if module is None and snapshot:
+        from glamgraph.sparql.embedded import data_path
+
+        path = data_path(SNAPSHOT_MODULE)
+        text = _read_text(path)
+        return ModuleSource(
+            text, SNAPSHOT_SOURCE, SNAPSHOT_SOURCE, url=path.as_uri(), path=str(path)
+        )
+    if module is None:
+        client = MediaWikiClient(api_url, settings)
+        rev = client.page(vocab.AFFILIATES_MODULE, use_cache=use_cache)
+        source = f"{vocab.AFFILIATES_MODULE} rev {rev.revid} ({rev.timestamp})"
+        return ModuleSource(
+            rev.content,
+            source,
+            source,
+            revision=rev.revid,
+            timestamp=rev.timestamp,
+            url=rev.permalink,
+            fetched=rev.fetched,
+            from_cache=rev.from_cache,
+        )
+    if isinstance(module, str) and _looks_like_source(module):
+        sha = hashlib.sha256(module.encode("utf-8")).hexdigest()
+        source = f"module text (sha256 {sha[:12]})"
+        return ModuleSource(module, source, "module text")
+    path = Path(module).expanduser().resolve()
+    text = _read_text(path)
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return ModuleSource(
+        text, f"file:{path}", str(path), url=path.as_uri(), path=str(path), fetched=now
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MalformedFile(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MalformedFile(f"{path}, line {line}: not UTF-8 text") from exc
+
+
+def module_entries(value: lua.LuaValue, name: str) -> list[lua.LuaTable]:
+    """The affiliate entries of the module's table (a list of tables, or tables keyed by id).
+
+    Raises:
+        MalformedFile: the module returns something else.
+    """
+    items: list[lua.LuaValue]
+    if isinstance(value, lua.LuaList):
+        items = list(value)
+    elif isinstance(value, lua.LuaTable):
+        items = list(value.values())
+    else:  # pragma: no cover - lua.loads always returns a table
+        raise MalformedFile(f"{name}: the module does not return a table")
+    out: list[lua.LuaTable] = []
+    for item in items:
+        if not isinstance(item, lua.LuaTable):
+            line = getattr(item, "line", None)
+            where = f", line {line}" if line else ""
+            raise MalformedFile(f"{name}{where}: an affiliate entry that is not a table of fields")
+        out.append(item)
+    return out
+
+
+@dataclass
+class _Entry:
+    affiliate: Affiliate
+    names: list[str]
+    local: bool
+    line: int
+
+
+def _normalise_entry(entry: lua.LuaTable, mod: ModuleSource, notes: list[str]) -> _Entry | None:
+    where = f"{mod.name}, line {entry.line}"
+    name = _text(entry, "group_name")
+    code = _text(entry, "affiliate_code") or _text(entry, "unique_id")
+    if not code and not name:
+        notes.append(f"{where}: an entry without affiliate_code, unique_id or group_name: skipped")
+        return None
+    code = code or name
+    raw_type = _text(entry, "org_type")
+    atype = normalise_type(raw_type)
+    if atype is None:
+        notes.append(f"{where}: {code}: unknown org_type {raw_type!r}; taken as 'other'")
+        atype = "other"
+    raw_status = _text(entry, "recognition_status")
+    status = normalise_status(raw_status)
+    if status is None:
+        derec = bool(_text(entry, "derecognition_date"))
+        status = "derecognised" if derec else "recognised"
+        notes.append(
+            f"{where}: {code}: {'no' if not raw_status else 'unknown'} recognition_status"
+            f"{' ' + repr(raw_status) if raw_status else ''}; taken as {status!r}"
+        )
+    dates: dict[str, dt.date | None] = {}
+    for key in ("agreement_date", "derecognition_date"):
+        try:
+            dates[key] = parse_date(_text(entry, key))
+        except ValueError as exc:
+            notes.append(f"{where}: {code}: {key} {_text(entry, key)!r} ignored ({exc})")
+            dates[key] = None
+    region = _text(entry, "region")
+    names = _names(entry, "group_country")
+    local = atype != "thematic" and region.casefold() != "international"
+    contact = _text(entry, "group_contact1") or _text(entry, "group_contact_1")
+    aff = Affiliate(
+        code=code,
+        name=name or code,
+        type=atype,
+        countries=(),
+        status=status,
+        source=mod.source,
+        contact=contact,
+        page=_text(entry, "group_page"),
+        region=region,
+        agreement_date=dates["agreement_date"],
+        derecognition_date=dates["derecognition_date"],
+        country_names=tuple(names),
+        unique_id=_text(entry, "unique_id"),
+        note=_text(entry, "derecognition_note"),
+    )
+    return _Entry(aff, [n for n in names if name_key(n) not in NO_COUNTRY], local, entry.line)
+
+
+def _text(entry: dict[Any, Any], key: str) -> str:
+    value = entry.get(key)
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, str | int | float):
+        return " ".join(str(value).split())
+    return ""
+
+
+def _names(entry: dict[Any, Any], key: str) -> list[str]:
+    value = entry.get(key)
+    if isinstance(value, list):
+        raw = [v for v in value if isinstance(v, str)]
+    elif isinstance(value, str):
+        raw = [value]
+    else:
+        raw = []
+    return [" ".join(v.split()) for v in raw if v.strip()]
