@@ -1,0 +1,90 @@
+"""``fix-countries``: propose the missing country (P17) of GLAM institutions, and make the edits.
+
+Two steps, each usable alone:
+
+1. :func:`propose_country_fixes` harvests a region and proposes, for every GLAM institution that
+   has no ``P17`` and whose ``P131`` chain gives exactly one current country, adding that country,
+   with the ``P131`` path in the edit summary. Institutions whose chain gives no current country,
+   or several, are listed apart with the reason (:attr:`Proposals.skipped`). Nothing is sent to
+   any Wikibase: this is the dry run. :meth:`Proposals.write` writes ``edits.csv``,
+   ``edits.quickstatements`` (QuickStatements V1, loadable as is) and ``edits-skipped.csv``.
+2. :func:`apply_fixes` makes the proposed edits through wikibaseintegrator, logged in with a bot
+   password. For each item it re-reads the entity just before editing (``wbgetentities``), skips it
+   when a ``P17`` appeared (or its ``P131`` changed) since the harvest, and sends the revision it
+   read as ``baserevid`` so that a concurrent edit is detected rather than overwritten. Every
+   request carries ``maxlag``; a ``maxlag`` answer is waited out as the server's ``Retry-After``
+   asks, a bounded number of times. Edits are spaced by a minimum interval. Each outcome is an
+   :class:`EditResult` (``edited``, ``skipped`` or ``failed``), written to ``edits-report.csv``.
+
+The password never leaves the login request: it is not stored, not logged (wikibaseintegrator's
+own loggers are filtered while the edits run), and not part of any message or report.
+
+Example (needs the network, and a bot password for the second step)::
+
+    >>> from glamgraph.wikibase import propose_country_fixes, apply_fixes
+    >>> proposals = propose_country_fixes("Q46", endpoint="wdqs")  # doctest: +SKIP
+    >>> proposals.write("glamgraph-out")  # doctest: +SKIP
+    >>> results = apply_fixes(proposals, user="Me@glamgraph", password="...")  # doctest: +SKIP
+    >>> results.to_dataframe()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from glamgraph.wikibase.apply import (
+    ENV_PASSWORD,
+    ENV_USER,
+    apply_fixes,
+    check_api_url,
+    credentials_from_env,
+)
+from glamgraph.wikibase.files import (
+    EDITS_COLUMNS,
+    EDITS_CSV,
+    EDITS_QUICKSTATEMENTS,
+    REPORT_COLUMNS,
+    REPORT_CSV,
+    SKIPPED_COLUMNS,
+    SKIPPED_CSV,
+    csv_text,
+    write_files,
+)
+from glamgraph.wikibase.proposals import (
+    Proposal,
+    Proposals,
+    Skipped,
+    proposals_from_harvest,
+    propose_country_fixes,
+)
+from glamgraph.wikibase.quickstatements import quickstatements_line
+from glamgraph.wikibase.redact import _Secret as _Secret
+from glamgraph.wikibase.report import EditAction, EditResult, write_report
+from glamgraph.wikibase.summary import MAX_SUMMARY, clean_text, edit_summary
+
+__all__ = [
+    "EDITS_COLUMNS",
+    "EDITS_CSV",
+    "EDITS_QUICKSTATEMENTS",
+    "ENV_PASSWORD",
+    "ENV_USER",
+    "MAX_SUMMARY",
+    "REPORT_COLUMNS",
+    "REPORT_CSV",
+    "SKIPPED_COLUMNS",
+    "SKIPPED_CSV",
+    "EditAction",
+    "EditResult",
+    "Proposal",
+    "Proposals",
+    "Skipped",
+    "apply_fixes",
+    "check_api_url",
+    "clean_text",
+    "credentials_from_env",
+    "csv_text",
+    "edit_summary",
+    "proposals_from_harvest",
+    "propose_country_fixes",
+    "quickstatements_line",
+    "write_files",
+    "write_report",
+]
