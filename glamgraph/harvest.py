@@ -14,8 +14,8 @@ The plan (never ``wdt:P31/wdt:P279*`` per country):
    country. Never an unbounded ``P131*`` over a continent.
 4. **Historical countries**: institutions whose only country is a historical one (or that have
    none) are reported apart (:class:`~glamgraph.model.Unplaced`), never counted.
-5. **Details** in batches (``institution-details``): labels in the user's languages, classes,
-   ``P131``, coordinates, website, email, phone, street address.
+5. **Details** in batches: ``labels`` in the user's languages, then ``institution-details``:
+   classes, ``P131``, coordinates, website, email, phone, street address.
 
 Number of queries for a continent with ``C`` countries, ``K`` GLAM classes, ``N`` institutions,
 ``A`` distinct administrative entities met per chain level and ``L`` chain levels (at most
@@ -26,7 +26,7 @@ Number of queries for a continent with ``C`` countries, ``K`` GLAM classes, ``N`
     + ceil(K/CLASS_BATCH)                              historical-country P17 (if any)
     + ceil(K/CLASS_BATCH)                              institutions without P17
     + sum over levels of ceil(A/ADMIN_BATCH)           P131 chains
-    + ceil(N/DETAIL_BATCH) + ceil(T/DETAIL_BATCH)      details and class labels
+    + 2 * ceil(N/DETAIL_BATCH) + ceil(T/DETAIL_BATCH)  labels, details, class labels
 
 plus the halves of any part that timed out. :attr:`Harvest.queries_sent` reports the real count.
 """
@@ -471,9 +471,16 @@ def _details(
 ) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for part in chunks(items, DETAIL_BATCH):
-        res = engine.run_split(
-            "institution-details", split="item", values=list(part), langs=list(langs)
-        )
+        # labels come from their own query: a language VALUES block inside the details UNION made
+        # Oxigraph scan every label of the store per batch (0.9 s against 0.02 s at 100k items)
+        lab = engine.run_split("labels", split="item", values=list(part), langs=list(langs))
+        results.append(lab)
+        for row in lab.rows:
+            item, t = term_qid(row, "item"), row.get("label")
+            if item is not None and t is not None:
+                labels_ = out.setdefault(item, {}).setdefault("labels", {})
+                labels_[t.get("xml:lang", "")] = t.get("value", "")
+        res = engine.run_split("institution-details", split="item", values=list(part))
         results.append(res)
         tick()
         for row in res.rows:
@@ -484,9 +491,7 @@ def _details(
                 continue
             d = out.setdefault(item, {})
             value = t.get("value", "")
-            if field_ == "label":
-                d.setdefault("labels", {})[t.get("xml:lang", "")] = value
-            elif field_ in ("type", "admin"):
+            if field_ in ("type", "admin"):
                 q = term_qid(row, "value")
                 if q:
                     d.setdefault(field_, set()).add(q)

@@ -34,7 +34,8 @@ def test_same_rows_from_server_and_embedded_store(world_engine, server_engine) -
             {"class": ["Q33506", "Q7075"], "country": ["Q142", "Q31", "Q55"]},
         ),
         ("region-by-iso", {"code": "NL"}),
-        ("institution-details", {"item": ["Q9000001", "Q9000025"], "langs": ["fr", "en", "ar"]}),
+        ("institution-details", {"item": ["Q9000001", "Q9000025"]}),
+        ("labels", {"item": ["Q9000001", "Q9000025"], "langs": ["fr", "en", "ar"]}),
     ]
     for name, params in cases:
         a = world_engine.run(name, **params)
