@@ -12,6 +12,7 @@ import contextlib
 import math
 import os
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,22 @@ def type_label(inst: Institution) -> str:
     return inst.type_labels[0] if inst.type_labels else ""
 
 
+_ROWS_MEMO: ContextVar[dict[tuple[int, bool], list[ContactRow]] | None] = ContextVar(
+    "_ROWS_MEMO", default=None
+)
+
+
+@contextlib.contextmanager
+def shared_contact_rows() -> Iterator[None]:
+    """Within the block, :func:`contact_rows` is computed once per coverage and selection
+    (one run writes ~9 files from the same rows: at 100k institutions that was 7 s)."""
+    token = _ROWS_MEMO.set({})
+    try:
+        yield
+    finally:
+        _ROWS_MEMO.reset(token)
+
+
 def contact_rows(coverage: Coverage, *, all_regions: bool = False) -> list[ContactRow]:
     """One row per institution per selected region, sorted by region QID, label, then QID.
 
@@ -146,8 +163,20 @@ def contact_rows(coverage: Coverage, *, all_regions: bool = False) -> list[Conta
         all_regions: include covered regions too (with their local affiliate codes).
 
     Returns:
-        The rows every contacts file (CSV, XLSX, wikitext) is made of.
+        The rows every contacts file (CSV, XLSX, wikitext) is made of (do not modify the list:
+        inside :func:`shared_contact_rows` it is shared by every writer).
     """
+    memo = _ROWS_MEMO.get()
+    key = (id(coverage), all_regions)
+    if memo is not None and key in memo:
+        return memo[key]
+    rows = _contact_rows(coverage, all_regions)
+    if memo is not None:
+        memo[key] = rows
+    return rows
+
+
+def _contact_rows(coverage: Coverage, all_regions: bool) -> list[ContactRow]:
     index = institutions_by_unit(coverage)
     out: list[ContactRow] = []
     for row in selected_rows(coverage, all_regions):

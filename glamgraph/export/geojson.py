@@ -86,5 +86,8 @@ def to_geojson(coverage: Coverage, path: str | os.PathLike[str]) -> int:
     """
     doc = feature_collection(coverage)
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        # compact: with indent, json falls back to its pure-Python encoder (2.4 s at 87k points)
+        tmp.write_text(
+            json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+        )
     return len(doc["features"])

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from glamgraph.errors import BadInput, WriteError
+from glamgraph.export._common import shared_contact_rows
 from glamgraph.export.geojson import to_geojson
 from glamgraph.export.maps import to_map
 from glamgraph.export.rdf import to_trig
@@ -221,6 +222,21 @@ def write_all(
     except OSError as exc:
         raise WriteError(f"cannot write to {out}: {exc.strerror or exc}") from exc
 
+    try:
+        with shared_contact_rows():
+            return _write_staged(coverage, out, staging, chosen, existed, all_regions)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_staged(
+    coverage: Coverage,
+    out: Path,
+    staging: Path,
+    chosen: Sequence[Output],
+    existed: bool,
+    all_regions: bool,
+) -> WriteReport:
     report = WriteReport(out_dir=out, counts=counts(coverage, all_regions=all_regions))
     try:
         names: list[str] = []
@@ -244,6 +260,4 @@ def write_all(
         report.files = [out / n for n in names]
     except OSError as exc:
         raise WriteError(f"cannot write to {out}: {exc.strerror or exc}") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return report
