@@ -26,7 +26,6 @@ Coverage is then computed by SPARQL files (``queries/coverage-*.rq``) over this 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -433,12 +432,6 @@ class GraphBuilder:
         ds.bind("prov", PROV)
         load_quads(ds, self.quads)
         return ds
-
-
-def sha256_file(path: str) -> str:
-    """The SHA-256 of a file's bytes (for provenance)."""
-    with open(path, "rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest()
 
 
 __all__ = [
