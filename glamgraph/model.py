@@ -22,6 +22,10 @@ from typing import Any, Literal, TypeVar
 RegionKind = Literal["world", "continent", "country", "subdivision"]
 AffiliateType = Literal["chapter", "thematic", "user group", "other"]
 AffiliateStatus = Literal["recognised", "derecognised", "suspended"]
+RegionStatus = Literal["covered", "uncovered", "no_institutions"]
+ChannelSource = Literal[
+    "registry", "module", "wikidata-email", "wikidata-website", "meta-wiki-page", "fallback"
+]
 
 
 def _first(values: Sequence[str]) -> str | None:
@@ -154,6 +158,26 @@ class UnresolvedName:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Whom to write to about a region: an affiliate (or the fallback group) and how to reach it.
+
+    ``channel`` is the best known way to reach it (an email address, a URL or a page) and
+    ``channel_source`` says where that channel came from.
+
+    >>> c = Contact("EE", "Wikimedia Eesti", "https://meta.wikimedia.org/wiki/Wikimedia_Eesti",
+    ...     "info@wikimedia.ee", "registry")
+    >>> c.channel_source
+    'registry'
+    """
+
+    code: str
+    name: str
+    page: str  # the affiliate's Meta-Wiki page URL ("" when unknown)
+    channel: str  # the best known contact channel
+    channel_source: ChannelSource
+
+
+@dataclass(frozen=True)
 class CoverageRow:
     """One unit region in a coverage answer: what ``regions.csv`` holds."""
 
@@ -171,12 +195,33 @@ class CoverageRow:
     lat: float | None = None
     lon: float | None = None
     queries: tuple[str, ...] = ()  # names of the queries behind this row
+    # whom to contact: the local affiliates of a covered region, the nearest affiliate of an
+    # uncovered one, the fallback group when there is none
+    contacts: tuple[Contact, ...] = ()
+    # institutions per GLAM root ("museums", "libraries", ...); one institution may count in two
+    type_counts: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def status(self) -> RegionStatus:
+        """``covered``, ``uncovered`` or ``no_institutions`` (no institution, no local affiliate).
+
+        >>> CoverageRow("Q1", "A", "AA", "country", 0, (), False).status
+        'no_institutions'
+        >>> CoverageRow("Q1", "A", "AA", "country", 3, (), True).status
+        'uncovered'
+        """
+        if self.affiliates:
+            return "covered"
+        return "uncovered" if self.institutions > 0 else "no_institutions"
 
     def as_record(self) -> dict[str, Any]:
         """The row as ``regions.csv`` writes it (space-separated affiliate codes)."""
         rec = dataclasses.asdict(self)
         rec["affiliates"] = " ".join(self.affiliates)
         rec["queries"] = " ".join(self.queries)
+        rec["status"] = self.status
+        rec["contacts"] = " ".join(c.code for c in self.contacts)
+        rec.update(dict(self.type_counts))
         return rec
 
 
