@@ -241,6 +241,9 @@ class Coverage:
     provenance: list[dict[str, Any]] = field(default_factory=list)  # one per query result
     query_texts: dict[str, str] = field(default_factory=dict)  # query name -> one text sent
     without_coordinates: int = 0
+    # one-line statements of what the data behind this answer lacks (e.g. the shipped sample's
+    # per-country caps); every output repeats them
+    caveats: list[str] = field(default_factory=list)
 
     def uncovered(self) -> list[CoverageRow]:
         """The rows of regions with GLAM institutions and no recognised local affiliate."""

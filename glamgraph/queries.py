@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal, get_args
 
 from glamgraph import ids
 from glamgraph.errors import BadInput, UnknownQuery
@@ -44,6 +44,11 @@ _NAME_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _QUERY_NAME_RE: Final = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 ParamValue = str | int | Sequence[str] | Sequence[int]
+
+#: The kinds of SPARQL engine whose dialects glamgraph knows. ``generic`` is any SPARQL 1.1
+#: endpoint of unknown make; ``embedded`` is the in-process pyoxigraph store of the snapshots.
+EngineKind = Literal["wdqs", "qlever", "oxigraph", "virtuoso", "embedded", "generic"]
+ENGINE_KINDS: Final[tuple[str, ...]] = get_args(EngineKind)
 
 
 @dataclass(frozen=True)
@@ -204,8 +209,16 @@ def _literal(replacement: str) -> Callable[[re.Match[str]], str]:
     return lambda _match: replacement
 
 
-def fill(query: Query, params: Mapping[str, ParamValue] | None = None) -> str:
+def fill(
+    query: Query,
+    params: Mapping[str, ParamValue] | None = None,
+    *,
+    engine_kind: EngineKind = "generic",
+) -> str:
     """The query text with every declared parameter written into its ``VALUES`` block.
+
+    ``engine_kind`` names the engine the text is for, so a parameter can be rendered in the form
+    that engine accepts.
 
     Raises :class:`BadInput` for an unknown parameter, a missing one without default, or a value
     that does not fit the parameter's type.

@@ -147,6 +147,8 @@ class Engine(ABC):
 
     name: str
     url: str
+    #: The engine's make, which decides the dialect queries are rendered in.
+    kind: queries.EngineKind = "generic"
 
     def __init__(self, name: str, url: str, settings: Settings | None = None) -> None:
         self.name = name
@@ -201,7 +203,7 @@ class Engine(ABC):
         """
         q = queries.resolve(query) if isinstance(query, str) else query
         named = {(k[:-1] if k.endswith("_") and k[:-1] else k): v for k, v in params.items()}
-        text = queries.fill(q, named)  # type: ignore[arg-type]
+        text = queries.fill(q, named, engine_kind=self.kind)  # type: ignore[arg-type]
         return q.name, f"#tool: glamgraph/{__version__} {q.name}\n{text}"
 
     def run(
