@@ -18,6 +18,7 @@ LAYERS = {
     "ids": 1,
     "queries": 1,
     "model": 1,
+    "client": 1,
     "sparql": 2,
     "mediawiki": 2,
     "lua": 2,
