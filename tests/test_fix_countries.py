@@ -386,10 +386,10 @@ def test_maxlag_waits_as_retry_after_asks(
 def test_maxlag_that_does_not_go_away_stops_the_run(
     proposals: wikibase.Proposals, api: wikibase_api.Server, tmp_path: Path
 ) -> None:
-    api.queue_maxlag(30, retry_after="60", times=10)
+    api.queue_maxlag(30, retry_after="15", times=10)
     fake = FakeTime()
     results = apply(proposals, api, fake, max_attempts=3, max_wait=20, out_dir=tmp_path)
-    assert fake.sleeps == [20.0, 20.0]  # capped waits, bounded attempts
+    assert fake.sleeps == [15.0, 15.0]  # the server's waits, bounded attempts
     first, *rest = results
     assert first.action == "failed" and "maxlag" in first.detail and "3 attempts" in first.detail
     assert all(r.action == "skipped" and r.detail.startswith("not attempted") for r in rest)
@@ -400,6 +400,20 @@ def test_maxlag_that_does_not_go_away_stops_the_run(
         "skipped",
         "skipped",
     ]
+
+
+def test_a_wait_above_the_cap_ends_the_run_at_once(
+    proposals: wikibase.Proposals, api: wikibase_api.Server
+) -> None:
+    """One Retry-After rule for every client: a longer wait than the cap is never clamped and
+    resent early; the run stops at once and says why."""
+    api.queue_maxlag(30, retry_after="600", times=10)
+    fake = FakeTime()
+    results = apply(proposals, api, fake, max_attempts=5, max_wait=120)
+    assert fake.sleeps == []
+    assert len(api.of("wbgetentities")) == 1 and not api.of("wbeditentity")
+    assert results[0].action == "failed"
+    assert "asks to wait 600 s, above the cap of 120 s" in results[0].detail
 
 
 def test_throttle_spaces_the_edits(proposals: wikibase.Proposals, api: wikibase_api.Server) -> None:

@@ -30,6 +30,7 @@ LAYERS = {
     "network": 5,
     "export": 6,
     "wikibase": 6,
+    "fixes": 6,
     "api": 7,
     "cli": 8,
     "__init__": 9,

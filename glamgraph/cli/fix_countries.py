@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from glamgraph import vocab, wikibase
+from glamgraph import fixes as wikibase
+from glamgraph import vocab
 from glamgraph.cli.options import engine_options, make_engine
 from glamgraph.errors import MediaWikiError
 

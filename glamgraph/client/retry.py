@@ -137,7 +137,7 @@ def call(
         return True
 
     backoff = wait_exponential_jitter(
-        initial=settings.backoff_s if settings.backoff_s > 0 else 1.0,
+        multiplier=settings.backoff_s if settings.backoff_s > 0 else 1.0,
         max=settings.backoff_max_s,
         jitter=settings.backoff_s,
     )

@@ -12,13 +12,12 @@ from urllib.parse import urlsplit
 
 from glamgraph import vocab
 from glamgraph.errors import BadInput
+from glamgraph.fixes.editor import Session, StopRun, redacted_logs, scrub, wbi_config
+from glamgraph.fixes.formats import EditResult, write_report
+from glamgraph.fixes.proposals import Proposal, Proposals
 from glamgraph.model import Records
-from glamgraph.wikibase.answers import _Stop
-from glamgraph.wikibase.proposals import Proposal, Proposals
-from glamgraph.wikibase.redact import _redacted_logs, _scrub
-from glamgraph.wikibase.report import EditResult, write_report
-from glamgraph.wikibase.session import _Session, _wbi_config
 
+# --- apply -------------------------------------------------------------------------------------
 log = logging.getLogger("glamgraph.wikibase")
 
 #: Environment variables holding the bot password (``User@BotName`` and the generated password).
@@ -122,8 +121,8 @@ def apply_fixes(
     try:
         if not todo:
             return results
-        with _wbi_config(api_url), _redacted_logs([password]):
-            session = _Session(
+        with wbi_config(api_url), redacted_logs([password]):
+            session = Session(
                 api_url,
                 user=user,
                 password=password,
@@ -144,7 +143,7 @@ def apply_fixes(
                     continue
                 try:
                     record(session.apply(prop))
-                except _Stop as exc:
+                except StopRun as exc:
                     record(
                         EditResult(
                             prop.item,
@@ -156,7 +155,7 @@ def apply_fixes(
                     )
                     stop = f"not attempted: the run stopped at {prop.item} ({exc.reason})"
                 except Exception as exc:  # unknown state: report it and edit nothing more
-                    why = f"unexpected {type(exc).__name__}: {_scrub(str(exc), password)}"
+                    why = f"unexpected {type(exc).__name__}: {scrub(str(exc), password)}"
                     log.error("%s: %s", prop.item, why)
                     record(EditResult(prop.item, "failed", prop.country, detail=why))
                     stop = f"not attempted: the run stopped at {prop.item} ({why})"

@@ -9,21 +9,22 @@ from pathlib import Path
 from typing import Any
 
 from glamgraph import harvest, ids, vocab
-from glamgraph.model import Institution, Records, Region
-from glamgraph.sparql import Engine, get_engine
-from glamgraph.wikibase.files import (
+from glamgraph.fixes.formats import (
     EDITS_COLUMNS,
     EDITS_CSV,
     EDITS_QUICKSTATEMENTS,
     SKIPPED_COLUMNS,
     SKIPPED_CSV,
     csv_text,
+    edit_summary,
+    quickstatements_line,
     write_files,
 )
-from glamgraph.wikibase.quickstatements import quickstatements_line
-from glamgraph.wikibase.summary import edit_summary
+from glamgraph.model import Institution, Records, Region
+from glamgraph.sparql import Engine, get_engine
 
 
+# --- proposals ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Proposal:
     """One proposed edit: add ``country`` as the ``P17`` of ``item``.

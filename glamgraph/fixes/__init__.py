@@ -19,9 +19,13 @@ Two steps, each usable alone:
 The password never leaves the login request: it is not stored, not logged (wikibaseintegrator's
 own loggers are filtered while the edits run), and not part of any message or report.
 
+Modules, by job: :mod:`~glamgraph.fixes.proposals` (the dry run), :mod:`~glamgraph.fixes.formats`
+(summaries, QuickStatements, CSV files, the report), :mod:`~glamgraph.fixes.editor` (the
+logged-in wikibaseintegrator session) and :mod:`~glamgraph.fixes.apply` (the run of edits).
+
 Example (needs the network, and a bot password for the second step)::
 
-    >>> from glamgraph.wikibase import propose_country_fixes, apply_fixes
+    >>> from glamgraph.fixes import propose_country_fixes, apply_fixes
     >>> proposals = propose_country_fixes("Q46", endpoint="wdqs")  # doctest: +SKIP
     >>> proposals.write("glamgraph-out")  # doctest: +SKIP
     >>> results = apply_fixes(proposals, user="Me@glamgraph", password="...")  # doctest: +SKIP
@@ -30,35 +34,39 @@ Example (needs the network, and a bot password for the second step)::
 
 from __future__ import annotations
 
-from glamgraph.wikibase.apply import (
+from glamgraph.fixes.apply import (
     ENV_PASSWORD,
     ENV_USER,
     apply_fixes,
     check_api_url,
     credentials_from_env,
 )
-from glamgraph.wikibase.files import (
+from glamgraph.fixes.editor import Secret
+from glamgraph.fixes.formats import (
     EDITS_COLUMNS,
     EDITS_CSV,
     EDITS_QUICKSTATEMENTS,
+    MAX_SUMMARY,
     REPORT_COLUMNS,
     REPORT_CSV,
     SKIPPED_COLUMNS,
     SKIPPED_CSV,
+    EditAction,
+    EditResult,
+    clean_text,
     csv_text,
+    edit_summary,
+    quickstatements_line,
     write_files,
+    write_report,
 )
-from glamgraph.wikibase.proposals import (
+from glamgraph.fixes.proposals import (
     Proposal,
     Proposals,
     Skipped,
     proposals_from_harvest,
     propose_country_fixes,
 )
-from glamgraph.wikibase.quickstatements import quickstatements_line
-from glamgraph.wikibase.redact import _Secret as _Secret
-from glamgraph.wikibase.report import EditAction, EditResult, write_report
-from glamgraph.wikibase.summary import MAX_SUMMARY, clean_text, edit_summary
 
 __all__ = [
     "EDITS_COLUMNS",
@@ -75,6 +83,7 @@ __all__ = [
     "EditResult",
     "Proposal",
     "Proposals",
+    "Secret",
     "Skipped",
     "apply_fixes",
     "check_api_url",
