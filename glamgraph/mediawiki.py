@@ -5,18 +5,20 @@ One request shape, the one Meta-Wiki answers for ``Module:Organizational_Informa
     action=query&prop=revisions&titles=TITLE&rvprop=content|ids|timestamp&rvslots=main
     &format=json&formatversion=2&maxlag=5
 
-sent with glamgraph's User-Agent over ``urllib`` (standard library, always with a timeout).
-Transient failures are retried through tenacity with exponential backoff and jitter: HTTP 5xx,
-connection errors and client timeouts, and the two ways a wiki asks a client to slow down, HTTP
-429 and the ``maxlag`` error (HTTP 200 with a ``Retry-After`` header), whose wait is honoured up
-to :attr:`MediaWikiSettings.max_retry_after_s` (a longer one fails at once). Every other answer
+sent with glamgraph's User-Agent (the operator's contact included) over ``urllib`` (standard
+library, always with the settings' timeout), on the client layer (:mod:`glamgraph.client`): one
+:class:`~glamgraph.client.Settings`, one retry policy, one cache. Transient failures are retried
+with exponential backoff and jitter: HTTP 5xx, connection errors and client timeouts, and the
+two ways a wiki asks a client to slow down, HTTP 429 and the ``maxlag`` error (HTTP 200 with a
+``Retry-After`` header), whose wait is honoured up to ``Settings.max_retry_after_s`` (a longer
+one fails at once). Every other answer
 that is not the page (``missing``, ``invalid``, an ``error`` object, a 4xx, a body that is not
 API JSON) raises :class:`~glamgraph.errors.MediaWikiError` with a one-line message naming the
 page and the API code (CLI exit code 3).
 
-The answer (revision id, timestamp, content) is cached on disk as JSON, under
-``$GLAMGRAPH_CACHE_DIR/mediawiki/`` or the platform's user cache directory, for a day by
-default. Entries are written atomically; a corrupt entry is discarded with a warning and the page
+The answer (revision id, timestamp, content) is cached in the client layer's store
+(:class:`~glamgraph.client.JsonStore`, folder ``mediawiki/``), for ``Settings.cache_ttl_s``.
+Entries are written atomically; a corrupt entry is discarded with a warning and the page
 fetched again; a failed fetch never touches a good entry.
 
 >>> rev = Revision(title="Module:Organizational Informations", pageid=1, revid=27654321,
@@ -33,74 +35,25 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import hashlib
 import http.client
 import json
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final
 
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
-
-from glamgraph import vocab
-from glamgraph._files import atomic_path, cache_root
 from glamgraph._http import parse_retry_after
-from glamgraph._version import user_agent
+from glamgraph.client import CacheWarning as CacheWarning  # re-exported: one cache warning
+from glamgraph.client import JsonStore, Settings, Verdict, call
 from glamgraph.errors import BadInput, MediaWikiError
 
-CACHE_FORMAT: Final = 1
+#: Settings of the MediaWiki client: the client layer's one :class:`~glamgraph.client.Settings`.
+MediaWikiSettings = Settings
 #: API error codes that mean "try again later" rather than "this request is wrong".
 TRANSIENT_CODES: Final = frozenset({"maxlag", "ratelimited", "readonly", "internal_api_error"})
-
-
-class CacheWarning(UserWarning):
-    """A cache entry was unreadable (discarded) or could not be written."""
-
-
-@dataclass(frozen=True)
-class MediaWikiSettings:
-    """How the MediaWiki client behaves. Frozen: pass a new one instead of changing it.
-
-    Attributes:
-        timeout_s: the client's own deadline per HTTP request.
-        max_attempts: attempts per page for transient failures (5xx, resets, 429, maxlag).
-        max_retry_after_s: the cap on a server's ``Retry-After``; a longer wait fails at once.
-        backoff_max_s: the longest pause between two attempts without a ``Retry-After``.
-        maxlag: the ``maxlag`` parameter sent (seconds of replication lag tolerated).
-        use_cache: read and write the on-disk cache.
-        cache_ttl_s: how long a cached page stays fresh.
-        cache_dir: the cache folder; ``None`` means ``GLAMGRAPH_CACHE_DIR`` or the platform's.
-        user_agent_extra: appended to glamgraph's User-Agent (e.g. your contact address).
-    """
-
-    timeout_s: float = 30.0
-    max_attempts: int = 5
-    max_retry_after_s: float = 120.0
-    backoff_max_s: float = 30.0
-    maxlag: int = 5
-    use_cache: bool = True
-    cache_ttl_s: float = 86400.0
-    cache_dir: str | None = None
-    user_agent_extra: str = ""
-
-    def __post_init__(self) -> None:
-        if self.cache_ttl_s < 0 or self.max_retry_after_s < 0 or self.backoff_max_s < 0:
-            raise BadInput("cache TTL, Retry-After cap and backoff must not be negative")
-        if self.timeout_s <= 0 or self.max_attempts < 1:
-            raise BadInput("timeout and attempts must be positive")
 
 
 @dataclass(frozen=True)
@@ -136,7 +89,7 @@ class Revision:
         return rec
 
 
-class _Transient(Exception):
+class WaitOut(Exception):
     """A failure worth another attempt; ``retry_after`` is the server's own wait, if it gave one."""
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
@@ -215,9 +168,11 @@ class MediaWikiClient:
     """Reads pages from one wiki's Action API (``api_url``), with retry and an on-disk cache.
 
     Args:
-        api_url: the wiki's ``api.php`` (default Meta-Wiki).
-        settings: timeouts, attempts, cache; see :class:`MediaWikiSettings`.
-        sleep: how to wait between attempts (tests pass a recorder).
+        api_url: the wiki's ``api.php`` (``None``: ``settings.meta_api_url()``, Meta-Wiki by
+            default, or ``GLAMGRAPH_META_API``).
+        settings: timeouts, attempts, cache, contact; see :class:`~glamgraph.client.Settings`.
+        sleep: how to wait between attempts (tests pass a recorder); ``Settings.sleep`` wins
+            when set.
 
     Example (not run: it reaches Meta-Wiki)::
 
@@ -228,23 +183,22 @@ class MediaWikiClient:
 
     def __init__(
         self,
-        api_url: str = vocab.META_API,
-        settings: MediaWikiSettings | None = None,
+        api_url: str | None = None,
+        settings: Settings | None = None,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
+        settings = settings or Settings()
+        if settings.sleep is None and sleep is not None:
+            settings = dataclasses.replace(settings, sleep=sleep)
+        api_url = api_url or settings.meta_api_url()
         scheme = urllib.parse.urlsplit(api_url).scheme
         if scheme not in ("http", "https"):
             raise BadInput(f"not an http(s) MediaWiki API URL: {api_url!r}")
         self.api_url = api_url
-        self.settings = settings or MediaWikiSettings()
-        self.user_agent = user_agent(
-            f"urllib/{sys.version_info.major}.{sys.version_info.minor} "
-            f"{self.settings.user_agent_extra}".strip()
-        )
-        self._sleep = sleep
-        self._backoff = wait_exponential_jitter(
-            initial=1.0, max=self.settings.backoff_max_s, jitter=1.0
+        self.settings = settings
+        self.user_agent = settings.user_agent(
+            f"urllib/{sys.version_info.major}.{sys.version_info.minor}"
         )
         self.requests_sent = 0
 
@@ -259,20 +213,26 @@ class MediaWikiClient:
         if not title or "\n" in title:
             raise BadInput(f"malformed page title: {title!r}")
         cached = use_cache if use_cache is not None else self.settings.use_cache
-        path = self._cache_path(title)
-        if cached:
-            hit = self._read_cache(path, title)
+        store = self._store() if cached else None
+        key = (self.api_url, title)
+        if store is not None:
+            hit = store.get(key, lambda payload: _revision_from(payload, self.api_url, title))
             if hit is not None:
                 return hit
         rev = self._fetch(title)
         rev = dataclasses.replace(
             rev, fetched=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         )
-        if cached:
-            self._write_cache(path, title, rev)
+        if store is not None:
+            rec = dataclasses.asdict(rev)
+            rec["from_cache"] = False
+            store.put(key, rec)
         return rev
 
     # --- HTTP ---------------------------------------------------------------------------------
+    def _store(self) -> JsonStore:
+        return JsonStore(self.settings.cache_dir, "mediawiki", self.settings.cache_ttl_s)
+
     def _params(self, title: str) -> dict[str, str]:
         return {
             "action": "query",
@@ -285,30 +245,24 @@ class MediaWikiClient:
             "maxlag": str(self.settings.maxlag),
         }
 
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(exc, _Transient) and exc.retry_after is not None:
-            return exc.retry_after
-        return min(self.settings.backoff_max_s, self._backoff(state))
-
     def _fetch(self, title: str) -> Revision:
-        retrying = Retrying(
-            stop=stop_after_attempt(self.settings.max_attempts),
-            wait=self._wait,
-            retry=retry_if_exception_type(_Transient),
-            sleep=self._sleep,
-            reraise=True,
+        def too_long(exc: BaseException, wait: float) -> BaseException:
+            return MediaWikiError(
+                f"{title}: {self.api_url} asked to wait {wait:g} s ({exc}), more than the "
+                f"cap of {self.settings.max_retry_after_s:g} s"
+            )
+
+        def gave_up(exc: BaseException, attempts: int) -> BaseException:
+            if not isinstance(exc, WaitOut):
+                return exc
+            return MediaWikiError(
+                f"{title}: {self.api_url} failed after {attempts} "
+                f"attempt{'s' * (attempts > 1)}: {exc}"
+            )
+
+        return call(
+            lambda: self._once(title), self.settings, classify, too_long=too_long, gave_up=gave_up
         )
-        try:
-            for attempt in retrying:
-                with attempt:
-                    return self._once(title)
-        except _Transient as exc:
-            n = self.settings.max_attempts
-            raise MediaWikiError(
-                f"{title}: {self.api_url} failed after {n} attempt{'s' * (n > 1)}: {exc}"
-            ) from exc
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _once(self, title: str) -> Revision:
         url = self.api_url + "?" + urllib.parse.urlencode(self._params(title))
@@ -325,13 +279,13 @@ class MediaWikiClient:
                 exc.read()
             raise self._http_error(title, exc.code, exc.headers) from exc
         except TimeoutError as exc:
-            raise _Transient(f"no answer within {self.settings.timeout_s:g} s") from exc
+            raise WaitOut(f"no answer within {self.settings.timeout_s:g} s") from exc
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc.__class__.__name__
-            raise _Transient(f"connection failed: {reason}") from exc
+            raise WaitOut(f"connection failed: {reason}") from exc
         try:
             data = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             snippet = " ".join(body[:120].decode("utf-8", "replace").split())
             raise MediaWikiError(
                 f"{title}: {self.api_url} answered something that is not API JSON "
@@ -344,95 +298,50 @@ class MediaWikiClient:
             if wait is None and code == "maxlag":
                 lag = error.get("lag")
                 wait = max(5.0, float(lag)) if isinstance(lag, int | float) else 5.0
-            self._check_wait(title, code, wait)
             info = " ".join(str(error.get("info", "")).split())
-            raise _Transient(f"API code {code}: {info}", wait)
+            raise WaitOut(f"API code {code}: {info}", wait)
         return parse_response(data, title, self.api_url)
-
-    def _check_wait(self, title: str, what: str, wait: float | None) -> None:
-        cap = self.settings.max_retry_after_s
-        if wait is not None and wait > cap:
-            raise MediaWikiError(
-                f"{title}: {self.api_url} asked to wait {wait:g} s ({what}), more than the "
-                f"cap of {cap:g} s"
-            )
 
     def _http_error(self, title: str, status: int, headers: Any) -> Exception:
         """The exception for a non-200 answer: transient (429, 5xx) or final (other 4xx)."""
         if status == 429:
             wait = parse_retry_after(headers.get("Retry-After") if headers else None)
-            self._check_wait(title, "HTTP 429", wait)
-            return _Transient("rate limited (HTTP 429)", wait)
+            return WaitOut("rate limited (HTTP 429)", wait)
         if status >= 500:
-            return _Transient(f"server error (HTTP {status})")
+            return WaitOut(f"server error (HTTP {status})")
         return MediaWikiError(f"{title}: {self.api_url} answered HTTP {status} (API code http)")
 
-    # --- cache --------------------------------------------------------------------------------
-    def _cache_path(self, title: str) -> Path:
-        key = hashlib.sha256(f"{self.api_url}\n{title}".encode()).hexdigest()[:32]
-        return cache_root(self.settings.cache_dir) / "mediawiki" / f"{key}.json"
 
-    def _read_cache(self, path: Path, title: str) -> Revision | None:
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
-            self._discard(path, f"unreadable ({exc.__class__.__name__})")
-            return None
-        try:
-            entry = json.loads(raw)
-            if entry["format"] != CACHE_FORMAT:
-                raise ValueError(f"format {entry['format']!r}")
-            if entry["api_url"] != self.api_url or entry["title"] != title:
-                raise ValueError("entry for another page")
-            saved_at = float(entry["saved_at"])
-            fields = {f.name for f in dataclasses.fields(Revision)}
-            rec = {k: v for k, v in entry["revision"].items() if k in fields}
-            rev = Revision(**rec)
-            if not isinstance(rev.content, str) or not isinstance(rev.revid, int):
-                raise ValueError("content or revid of the wrong type")
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            self._discard(path, str(exc) or exc.__class__.__name__)
-            return None
-        if time.time() - saved_at > self.settings.cache_ttl_s:
-            return None  # stale: refetch, and keep the entry until a fetch succeeds
-        return dataclasses.replace(rev, from_cache=True)
+def classify(exc: BaseException) -> Verdict:
+    """The MediaWiki classifier for the client layer's retry policy: :class:`WaitOut` is retried
+    (after the server's wait, if it named one); everything else is final.
 
-    def _discard(self, path: Path, reason: str) -> None:
-        warnings.warn(
-            f"discarding corrupt MediaWiki cache entry {path}: {reason}", CacheWarning, stacklevel=4
-        )
-        with contextlib.suppress(OSError):
-            path.unlink()
+    >>> classify(WaitOut("maxlag", 5.0)), classify(MediaWikiError("missing"))
+    (Verdict(retry=True, wait_s=5.0), Verdict(retry=False, wait_s=None))
+    """
+    if isinstance(exc, WaitOut):
+        return Verdict(True, exc.retry_after)
+    return Verdict(False)
 
-    def _write_cache(self, path: Path, title: str, rev: Revision) -> None:
-        rec = dataclasses.asdict(rev)
-        rec["from_cache"] = False
-        entry = {
-            "format": CACHE_FORMAT,
-            "api_url": self.api_url,
-            "title": title,
-            "saved_at": time.time(),
-            "revision": rec,
-        }
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_path(path, private=True, fsync=True) as tmp:
-                tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-        except OSError as exc:
-            warnings.warn(
-                f"could not write the MediaWiki cache entry {path}: {exc}",
-                CacheWarning,
-                stacklevel=3,
-            )
+
+def _revision_from(payload: Any, api_url: str, title: str) -> Revision:
+    """A cached revision, checked field by field (ValueError/TypeError/KeyError when bad)."""
+    if not isinstance(payload, dict):
+        raise TypeError("payload is not an object")
+    if payload.get("api_url") != api_url:
+        raise ValueError("entry for another wiki")
+    fields = {f.name for f in dataclasses.fields(Revision)}
+    rev = Revision(**{k: v for k, v in payload.items() if k in fields})
+    if not isinstance(rev.content, str) or not isinstance(rev.revid, int):
+        raise ValueError("content or revid of the wrong type")
+    return dataclasses.replace(rev, from_cache=True)
 
 
 def fetch_page(
     title: str,
     *,
-    api_url: str = vocab.META_API,
-    settings: MediaWikiSettings | None = None,
+    api_url: str | None = None,
+    settings: Settings | None = None,
     use_cache: bool | None = None,
 ) -> Revision:
     """The current revision of one page (see :class:`MediaWikiClient`).

@@ -75,7 +75,7 @@ def test_second_read_comes_from_the_cache(server: mw.Server, _isolated_cache: Pa
     assert second.fetched == first.fetched
     (entry,) = cache_files(_isolated_cache)
     assert (
-        entry.suffix == ".json" and json.loads(entry.read_text())["revision"]["revid"] == 27654321
+        entry.suffix == ".json" and json.loads(entry.read_text())["payload"]["revid"] == 27654321
     )
     client(server).page(TITLE, use_cache=False)  # --no-cache
     assert len(server.seen) == 2
@@ -116,7 +116,7 @@ def test_a_corrupt_entry_is_discarded_with_a_warning_and_refetched(
         rev = client(server).page(TITLE)
     assert rev.content == SOURCE and not rev.from_cache
     assert len(server.seen) == 2
-    assert json.loads(entry.read_text())["revision"]["content"] == SOURCE  # rewritten whole
+    assert json.loads(entry.read_text())["payload"]["content"] == SOURCE  # rewritten whole
     assert [p.name for p in cache_files(_isolated_cache)] == [entry.name]  # no temp files left
 
 

@@ -1,5 +1,6 @@
 """What every request glamgraph sends shares, whatever the protocol (SPARQL, MediaWiki, Wikibase).
 
+- :mod:`~glamgraph.client.settings`: the one frozen :class:`Settings` every request reads.
 - :mod:`~glamgraph.client.agent`: the User-Agent, naming glamgraph and the operator's contact
   (``--contact`` or ``GLAMGRAPH_CONTACT``), as Wikimedia's User-Agent policy asks.
 - :mod:`~glamgraph.client.retry`: the one retry policy (tenacity). Each protocol plugs in its own
@@ -17,12 +18,15 @@ from __future__ import annotations
 
 from glamgraph.client.agent import CONTACT_ENV_VAR, operator_contact, user_agent
 from glamgraph.client.retry import Verdict, call
+from glamgraph.client.settings import META_API_ENV_VAR, Settings
 from glamgraph.client.store import CacheWarning, JsonStore
 
 __all__ = [
     "CONTACT_ENV_VAR",
+    "META_API_ENV_VAR",
     "CacheWarning",
     "JsonStore",
+    "Settings",
     "Verdict",
     "call",
     "operator_contact",

@@ -106,7 +106,7 @@ class JsonStore:
 
     def _discard(self, path: Path, why: str) -> None:
         warnings.warn(
-            f"discarding unusable {self.source} cache entry {str(path)!r}: {why}; refetching",
+            f"discarding corrupt or unusable {self.source} cache entry {str(path)!r}: {why}; refetching",
             CacheWarning,
             stacklevel=4,
         )

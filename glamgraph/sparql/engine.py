@@ -15,19 +15,17 @@ True
 from __future__ import annotations
 
 import logging
-import math
-import os
 import re
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from glamgraph import queries
 from glamgraph._version import __version__
+from glamgraph.client.settings import Settings as Settings  # re-exported: engines take it
 from glamgraph.errors import BadInput, QueryTimeout
 from glamgraph.sparql.result import QueryResult, merge
 
@@ -42,95 +40,6 @@ _URL_RE: Final = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(:[0-9]{1,5})?(/[^\s]
 
 log = logging.getLogger("glamgraph.sparql")
 _P = TypeVar("_P")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How an engine behaves. Frozen: pass a new one rather than mutating global state.
-
-    The defaults suit the public Wikidata Query Service: one query at a time, a second apart, a
-    ``Retry-After`` honoured up to two minutes (a longer one fails at once with
-    :class:`~glamgraph.errors.RateLimited` rather than blocking a run), at most five requests
-    per query, results cached for a day. Tests use ``min_interval_s=0`` and a recording
-    ``sleep``.
-
-    Attributes:
-        timeout_s: the client's own deadline per HTTP request (connect and each read).
-        max_attempts: requests per query for transient failures (429, 5xx, resets, broken bodies).
-        max_retry_after_s: the cap on a server's ``Retry-After`` (120 s): a longer requested wait
-            fails with ``RateLimited`` instead of waiting.
-        retry_after_default_s: the wait after a 429 that names no ``Retry-After`` (60 s, as WMF
-            asks), capped by ``max_retry_after_s``.
-        backoff_s: the first backoff after a 5xx, reset or broken body; doubles per attempt,
-            plus up to as much random jitter. ``0`` retries at once.
-        backoff_max_s: the longest single backoff.
-        min_interval_s: the minimum gap between the starts of two requests to the same endpoint
-            URL, across the whole process; ``None`` (default) means 1 s for the shared public
-            endpoints (WDQS, QLever) and none for your own.
-        concurrency: queries in flight per endpoint URL across the process (WDQS asks for one).
-        use_cache: read and write the on-disk cache (remote engines only).
-        cache_ttl_s: how long a cached result stays fresh (0: always refetch).
-        cache_dir: the cache folder; ``None`` means ``GLAMGRAPH_CACHE_DIR`` or the platform's.
-        split_floor: the smallest partition the adaptive splitter tries (values, or the width of
-            a QID-number range); a timeout at that size is final.
-        fallback_cooldown_s: after an engine in a fallback chain fails for endpoint reasons
-            (unavailable, rate limited, broken responses), later queries skip it for this long.
-        user_agent_extra: appended to glamgraph's User-Agent (e.g. your contact address).
-        sleep: the function that waits (``time.sleep`` when ``None``); tests inject a recorder.
-
-    >>> Settings(cache_ttl_s=-1)
-    Traceback (most recent call last):
-    ...
-    glamgraph.errors.BadInput: Settings.cache_ttl_s (--cache-ttl): negative cache TTL -1 s; use 0 or more seconds
-    """
-
-    timeout_s: float = 65.0
-    max_attempts: int = 5
-    max_retry_after_s: float = 120.0
-    retry_after_default_s: float = 60.0
-    backoff_s: float = 1.0
-    backoff_max_s: float = 30.0
-    min_interval_s: float | None = None
-    concurrency: int = 1
-    use_cache: bool = True
-    cache_ttl_s: float = 86400.0
-    cache_dir: str | os.PathLike[str] | None = None
-    split_floor: int = 1
-    fallback_cooldown_s: float = 300.0
-    user_agent_extra: str = ""
-    sleep: Callable[[float], None] | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        def bad(name: str, why: str) -> BadInput:
-            return BadInput(f"Settings.{name}: {why}")
-
-        if not self.cache_ttl_s >= 0:  # also refuses NaN
-            raise bad(
-                "cache_ttl_s (--cache-ttl)",
-                f"negative cache TTL {self.cache_ttl_s:g} s; use 0 or more seconds",
-            )
-        if not (self.timeout_s > 0 and math.isfinite(self.timeout_s)):
-            raise bad(
-                "timeout_s (--timeout)",
-                f"must be a positive number of seconds, got {self.timeout_s:g}",
-            )
-        if self.max_attempts < 1:
-            raise bad("max_attempts", f"must be 1 or more, got {self.max_attempts}")
-        if self.concurrency < 1:
-            raise bad("concurrency", f"must be 1 or more, got {self.concurrency}")
-        if self.split_floor < 1:
-            raise bad("split_floor", f"must be 1 or more, got {self.split_floor}")
-        for name in (
-            "max_retry_after_s",
-            "retry_after_default_s",
-            "backoff_s",
-            "backoff_max_s",
-            "min_interval_s",
-            "fallback_cooldown_s",
-        ):
-            value = getattr(self, name)
-            if value is not None and not value >= 0:
-                raise bad(name, f"must be 0 or more seconds, got {value:g}")
 
 
 class Engine(ABC):

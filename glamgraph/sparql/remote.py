@@ -40,7 +40,6 @@ from SPARQLWrapper import SPARQLExceptions as swe
 
 from glamgraph import vocab
 from glamgraph._http import parse_retry_after
-from glamgraph._version import user_agent
 from glamgraph.errors import (
     BadQuery,
     BadResponse,
@@ -240,7 +239,7 @@ class RemoteEngine(Engine):
 
     def __init__(self, name: str, url: str, settings: Settings | None = None) -> None:
         super().__init__(name, url, settings)
-        self.user_agent = user_agent(f"SPARQLWrapper/2 {self.settings.user_agent_extra}".strip())
+        self.user_agent = self.settings.user_agent("SPARQLWrapper/2")
 
     def _wrapper(self) -> SPARQLWrapper:
         sw = SPARQLWrapper(self.url, agent=self.user_agent)
