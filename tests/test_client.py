@@ -152,8 +152,8 @@ def test_store_unusable_folder_is_bad_input(tmp_path: Path) -> None:
 
 def test_user_agent_names_the_operator(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GLAMGRAPH_CONTACT", "me@example.org")
-    ua = user_agent(None, "SPARQLWrapper/2.0.0")
-    assert "me@example.org" in ua and ua.endswith("SPARQLWrapper/2.0.0")
+    ua = user_agent(None, "urllib/3.11")
+    assert "me@example.org" in ua and ua.endswith("urllib/3.11")
     assert "someone@example.org" in user_agent("someone@example.org")
     monkeypatch.delenv("GLAMGRAPH_CONTACT")
     assert "github.com/glamgraph" in user_agent(None)

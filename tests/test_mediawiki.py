@@ -74,9 +74,7 @@ def test_second_read_comes_from_the_cache(server: mw.Server, _isolated_cache: Pa
     assert second.from_cache and second.revid == first.revid and second.content == SOURCE
     assert second.fetched == first.fetched
     (entry,) = cache_files(_isolated_cache)
-    assert (
-        entry.suffix == ".json" and json.loads(entry.read_text())["payload"]["revid"] == 27654321
-    )
+    assert entry.suffix == ".json" and json.loads(entry.read_text())["payload"]["revid"] == 27654321
     client(server).page(TITLE, use_cache=False)  # --no-cache
     assert len(server.seen) == 2
 

@@ -5,7 +5,7 @@ Built once (by the CLI from its options, or by the caller) and passed down to ev
 MediaWiki and Wikibase request, so an option given on the command line reaches all of them.
 
 >>> s = Settings(use_cache=False, timeout_s=5)
->>> s.user_agent("SPARQLWrapper/2.0.0").startswith("glamgraph/")
+>>> s.user_agent("urllib/3.11").startswith("glamgraph/")
 True
 """
 
