@@ -23,8 +23,8 @@ import pytest
 from servers import wikibase_api
 
 from glamgraph import harvest, wikibase
-from glamgraph._version import user_agent
 from glamgraph.cli import main
+from glamgraph.client import user_agent
 from glamgraph.errors import BadInput, WriteError
 from glamgraph.model import Institution, Records
 

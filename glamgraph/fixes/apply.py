@@ -63,6 +63,7 @@ def apply_fixes(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     progress: Callable[[EditResult], None] | None = None,
+    contact: str | None = None,
 ) -> Records[EditResult]:
     """Make the proposed edits through wikibaseintegrator, logged in with a bot password.
 
@@ -92,6 +93,7 @@ def apply_fixes(
         sleep: how to wait (injectable: tests pass a recorder).
         clock: a monotonic clock in seconds (injectable with ``sleep``).
         progress: called with each result as soon as it is known.
+        contact: the operator's contact for the User-Agent (``None``: ``GLAMGRAPH_CONTACT``).
 
     Returns:
         One :class:`EditResult` per proposal, in order.
@@ -121,7 +123,7 @@ def apply_fixes(
     try:
         if not todo:
             return results
-        with wbi_config(api_url), redacted_logs([password]):
+        with wbi_config(api_url, contact), redacted_logs([password]):
             session = Session(
                 api_url,
                 user=user,
@@ -135,6 +137,7 @@ def apply_fixes(
                 timeout=timeout,
                 sleep=sleep,
                 clock=clock,
+                contact=contact,
             )
             stop = ""
             for prop in todo:

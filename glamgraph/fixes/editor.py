@@ -21,8 +21,7 @@ from typing import Any, Final, TypeVar
 
 from glamgraph import vocab
 from glamgraph._http import parse_retry_after
-from glamgraph._version import user_agent
-from glamgraph.client import Verdict
+from glamgraph.client import Verdict, user_agent
 from glamgraph.client import call as retry_call
 from glamgraph.errors import BadInput, MediaWikiError
 from glamgraph.fixes.formats import EditAction, EditResult, wikibase_day
@@ -296,6 +295,7 @@ class Session:
         timeout: float,
         sleep: Callable[[float], None],
         clock: Callable[[], float],
+        contact: str | None = None,
     ) -> None:
         from wikibaseintegrator import WikibaseIntegrator
 
@@ -320,7 +320,7 @@ class Session:
             "retry_after": 0,
             "timeout": timeout,
         }
-        self.login = login(api_url, user, password, timeout)
+        self.login = login(api_url, user, password, timeout, contact)
         self.guard = ResponseGuard()
         self.login.get_session().hooks["response"].append(self.guard)
         self.wbi = WikibaseIntegrator(login=self.login, is_bot=is_bot)
@@ -447,7 +447,9 @@ class Session:
             self.last_edit = self.clock()
 
 
-def login(api_url: str, user: str, password: str, timeout: float) -> Any:
+def login(
+    api_url: str, user: str, password: str, timeout: float, contact: str | None = None
+) -> Any:
     """A ``wbi_login.Login`` (bot password); refusals as :class:`BadInput`, failures as
     :class:`MediaWikiError`. No message ever holds the password."""
     import requests
@@ -458,7 +460,7 @@ def login(api_url: str, user: str, password: str, timeout: float) -> Any:
             user=user,
             password=Secret(password),
             mediawiki_api_url=api_url,
-            user_agent=user_agent(),
+            user_agent=user_agent(contact),
             timeout=timeout,
         )
     except wbi_login.LoginError as exc:
@@ -478,7 +480,7 @@ def login(api_url: str, user: str, password: str, timeout: float) -> Any:
 
 
 @contextlib.contextmanager
-def wbi_config(api_url: str) -> Iterator[None]:
+def wbi_config(api_url: str, contact: str | None = None) -> Iterator[None]:
     """wikibaseintegrator's global config pointed at ``api_url`` (restored afterwards).
 
     Set before the login, since WBI refuses a write whose URL differs from the login's. Its own
@@ -493,7 +495,7 @@ def wbi_config(api_url: str) -> Iterator[None]:
             "MEDIAWIKI_API_URL": api_url,
             "MEDIAWIKI_INDEX_URL": f"{base}/index.php",
             "MEDIAWIKI_REST_URL": f"{base}/rest.php",
-            "USER_AGENT": user_agent(),
+            "USER_AGENT": user_agent(contact),
             "BACKOFF_MAX_TRIES": 1,
         }
     )
