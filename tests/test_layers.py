@@ -80,3 +80,16 @@ def test_no_wikidata_identifiers_outside_vocab() -> None:
                 assert not re.fullmatch(r"[QP][1-9][0-9]*", node.value), (
                     f"{path.name}: identifier literal {node.value!r} outside vocab"
                 )
+
+
+def test_every_shipped_query_has_a_graph_mapping() -> None:
+    """Renaming, adding or removing a query file without its row-to-triple mapping fails here
+    (the graph would silently lose that query's triples)."""
+    from glamgraph import graph, queries
+
+    shipped = set(queries.names())
+    mapped = set(graph.ROW_CONVERTERS)
+    declared = set(graph.NOT_STATED)
+    assert not mapped & declared, f"both mapped and not stated: {sorted(mapped & declared)}"
+    assert shipped - mapped - declared == set(), "queries without a mapping in glamgraph.graph"
+    assert (mapped | declared) - shipped == set(), "mappings of queries that are not shipped"
