@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -178,16 +182,39 @@ def _snapshot_names(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir())
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
-def test_refuses_an_unwritable_directory(tmp_path: Path) -> None:
-    out = tmp_path / "locked"
-    out.mkdir()
-    out.chmod(0o500)
+@contextlib.contextmanager
+def _unprivileged() -> Iterator[None]:
+    """Run the block as ``nobody`` when the tests run as root (CI does): root may write into a
+    read-only directory, so the refusal is only observable without root's privileges."""
+    if os.geteuid() != 0:
+        yield
+        return
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    os.setegid(nobody.pw_gid)
+    os.seteuid(nobody.pw_uid)
     try:
-        with pytest.raises(WriteError, match="locked"):
-            write_all(make_coverage(), out)
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+def test_refuses_an_unwritable_directory() -> None:
+    base = Path(tempfile.mkdtemp(prefix="glamgraph-unwritable-"))
+    base.chmod(0o755)  # reachable by nobody; writable by its owner only
+    out = base / "locked"
+    out.mkdir()
+    out.chmod(0o555)
+    cov = make_coverage()
+    try:
+        with _unprivileged(), pytest.raises(WriteError, match="locked"):
+            write_all(cov, out)
+        assert sorted(p.name for p in out.iterdir()) == []
     finally:
         out.chmod(0o700)
+        shutil.rmtree(base)
 
 
 def test_formats_select_outputs(tmp_path: Path) -> None:
