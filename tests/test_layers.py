@@ -29,6 +29,7 @@ LAYERS = {
     "network": 5,
     "export": 6,
     "wikibase": 6,
+    "publish": 6,
     "api": 7,
     "cli": 8,
     "__init__": 9,
