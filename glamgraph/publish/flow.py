@@ -172,10 +172,13 @@ def publish(
         sleep=sleep,
     )
     secrets = [creds.password] if creds is not None else []
-    with redacted_logs(secrets):
-        state = client.read(page)
-        return _publish(client, state, run.region, run.region_label, run.provenance, body,
-                        apply=apply, create=create, listeria=listeria, bot=bot, creds=creds)  # fmt: skip
+    try:
+        with redacted_logs(secrets):
+            state = client.read(page)
+            return _publish(client, state, run.region, run.region_label, run.provenance, body,
+                            apply=apply, create=create, listeria=listeria, bot=bot, creds=creds)  # fmt: skip
+    finally:
+        client.close()
 
 
 def _publish(

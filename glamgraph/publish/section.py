@@ -129,13 +129,11 @@ def unified_diff(current: str, proposed: str, title: str) -> str:
     """
     if current == proposed:
         return ""
-    lines = difflib.unified_diff(
-        current.splitlines(keepends=True),
-        proposed.splitlines(keepends=True),
-        f"{title} (current)",
-        f"{title} (proposed)",
+
+    def lines(text: str) -> list[str]:  # a page has no final line break: diff it as if it had
+        return (text if text.endswith("\n") or not text else text + "\n").splitlines(True)
+
+    diff = difflib.unified_diff(
+        lines(current), lines(proposed), f"{title} (current)", f"{title} (proposed)"
     )
-    out = []
-    for line in lines:
-        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of page\n")
-    return "".join(out)
+    return "".join(diff)

@@ -204,6 +204,12 @@ class WikiClient:
         self.session.hooks["response"].append(_hook)
         self.waits: list[float] = []
 
+    def close(self) -> None:
+        """Close the HTTP sessions (anonymous and logged in) and their connections."""
+        self.session.close()
+        if self.login is not None:
+            self.login.get_session().close()
+
     # -- login --
 
     def log_in(self, creds: Credentials) -> None:

@@ -536,6 +536,13 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     api: Server
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that drops a kept-alive connection is no error worth printing."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 def start(users: dict[str, str] | None = None) -> Server:
     """Serve an empty wiki on a free loopback port in a background thread."""
