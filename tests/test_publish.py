@@ -561,3 +561,22 @@ def test_the_password_appears_in_no_output_and_no_log(
     from glamgraph.publish import load_credentials
 
     assert PASSWORD not in repr(load_credentials(environ=dict(os.environ)))
+
+
+def test_region_runs_coverage_first_then_publishes_its_outputs(
+    wiki: wiki_edit.Server, oxigraph_server: Any, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    wiki.create(PAGE, "Intro.")
+    out = tmp_path / "run"
+    args = ["--region", "Q46", "--endpoint", oxigraph_server.url, "--no-fallback", "--no-cache",
+            "--affiliates", str(HERE / "world" / "module.lua"), "--out", str(out), "--quiet"]  # fmt: skip
+    code = cli(PAGE, *args, "--wiki", wiki.url)
+    stdout, err = capsys.readouterr()
+    assert code == 0, err
+    assert "files written to" in stdout and "dry run: nothing was edited" in stdout
+    tables = (out / "contacts.wikitext").read_text(encoding="utf-8").rstrip("\n")
+    assert "\n+" + tables.splitlines()[1] in stdout and read_run(out).region == "Q46"
+    assert wiki.text(PAGE) == "Intro." and not wiki.of("edit")
+    assert cli(PAGE, *args, "--from", str(out)) == 2
+    assert "either --from DIR" in capsys.readouterr().err

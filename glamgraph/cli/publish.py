@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from glamgraph import vocab
+from glamgraph.cli.options import engine_options
 from glamgraph.errors import BadInput
 
 
@@ -15,10 +16,26 @@ from glamgraph.errors import BadInput
 @click.option(
     "--from",
     "from_dir",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="The folder of a `glamgraph coverage --out` run (run.json, contacts.wikitext, regions.csv).",
 )
+@click.option(
+    "--region",
+    help="Instead of --from: run `glamgraph coverage REGION` first (with --endpoint, "
+    "--affiliates, --registry, --lang, --out) and publish its outputs.",
+)
+@engine_options
+@click.option("--affiliates", "module", metavar="FILE", help="With --region: as for coverage.")
+@click.option("--registry", metavar="FILE", help="With --region: as for coverage.")
+@click.option("--lang", default="en", show_default=True, help="With --region: label languages.")
+@click.option(
+    "--out",
+    default="glamgraph-out",
+    show_default=True,
+    metavar="DIR",
+    help="With --region: where the run's outputs are written.",
+)
+@click.option("--quiet", is_flag=True, help="With --region: no progress bar.")
 @click.option(
     "--wiki",
     "api_url",
@@ -47,16 +64,19 @@ from glamgraph.errors import BadInput
     "--contact",
     help="Your contact (e-mail or user page) for the User-Agent; default GLAMGRAPH_CONTACT.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds the client waits for one HTTP answer.",
-)
 def publish(
     page: str,
-    from_dir: Path,
+    from_dir: Path | None,
+    region: str | None,
+    endpoint: str,
+    no_cache: bool,
+    cache_ttl: float,
+    timeout: float,
+    module: str | None,
+    registry: str | None,
+    lang: str,
+    out: str,
+    quiet: bool,
     api_url: str,
     apply_: bool,
     create: bool,
@@ -64,7 +84,6 @@ def publish(
     bot: bool,
     credentials_file: Path | None,
     contact: str | None,
-    timeout: float,
 ) -> None:
     """Put a run's tables into the marked section of PAGE on a wiki; a dry run unless --apply.
 
@@ -79,6 +98,7 @@ def publish(
     Examples:
       glamgraph coverage Q15 --out out/
       glamgraph publish "GLAM/Point of contact" --from out/
+      glamgraph publish "GLAM/Point of contact" --region Q15 --out out/
       GLAMGRAPH_BOT_USER='Me@glamgraph' GLAMGRAPH_BOT_PASSWORD=... \\
         glamgraph publish "GLAM/Point of contact" --from out/ --apply
     """
@@ -86,6 +106,31 @@ def publish(
 
     if bot and not apply_:
         raise BadInput("--bot only makes sense with --apply")
+    if (from_dir is None) == (region is None):
+        raise BadInput("publish needs either --from DIR (a run folder) or --region REGION")
+    if region is not None:
+        from glamgraph.cli.coverage import coverage as coverage_command
+        from glamgraph.publish import load_credentials
+
+        if apply_:  # refuse before the coverage run's many queries
+            load_credentials(credentials_file)
+        ctx = click.get_current_context()
+        fallbacks = ctx.meta.get("glamgraph.engine_options", {})  # --fallback, --no-fallback
+        ctx.invoke(
+            coverage_command,
+            **fallbacks,
+            region=region,
+            endpoint=endpoint,
+            no_cache=no_cache,
+            cache_ttl=cache_ttl,
+            timeout=timeout,
+            module=module,
+            registry=registry,
+            out=out,
+            lang=lang,
+            quiet=quiet,
+        )
+        from_dir = Path(out)
     result = run_publish(
         page,
         from_dir,
