@@ -580,3 +580,29 @@ def test_region_runs_coverage_first_then_publishes_its_outputs(
     assert wiki.text(PAGE) == "Intro." and not wiki.of("edit")
     assert cli(PAGE, *args, "--from", str(out)) == 2
     assert "either --from DIR" in capsys.readouterr().err
+
+
+def test_an_answer_that_is_not_api_json_is_one_line_exit_3(
+    wiki: wiki_edit.Server, run_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wiki.create(PAGE, "Intro.")
+    wiki.queue_answer("query", 200, b"<!DOCTYPE html><html>Wiki is down</html>", {})
+    assert cli(PAGE, "--from", str(run_dir), "--wiki", wiki.url) == 3
+    err = capsys.readouterr().err
+    assert "not API JSON" in err and err.count("\n") == 1
+    wiki.queue_answer("query", 403, b"Forbidden", {})
+    assert cli(PAGE, "--from", str(run_dir), "--wiki", wiki.url) == 3
+    err = capsys.readouterr().err
+    assert "403" in err and err.count("\n") == 1
+
+
+def test_malformed_pages_and_titles_are_refused(
+    wiki: wiki_edit.Server, run_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wiki.create(PAGE, "x " + end_marker("Q46") + " y " + begin_marker("Q46"))
+    assert cli(PAGE, "--from", str(run_dir), "--wiki", wiki.url) == 2
+    assert "markers for Q46 are broken" in capsys.readouterr().err
+    assert cli("A [[link]]", "--from", str(run_dir), "--wiki", wiki.url) == 2
+    assert "malformed page title" in capsys.readouterr().err
+    assert cli(PAGE, "--from", str(run_dir), "--wiki", "ftp://x/api.php") == 2
+    assert "malformed MediaWiki API URL" in capsys.readouterr().err

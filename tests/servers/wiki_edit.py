@@ -122,7 +122,7 @@ class _Session:
 class _Queued:
     action: str | None
     status: int
-    body: dict[str, Any]
+    body: dict[str, Any] | bytes
     headers: dict[str, str]
     needs_maxlag: bool = False
     lag: float = 0.0
@@ -214,9 +214,13 @@ class Server:
             self._queue.append(_Queued(action, 200, body, headers, True, lag))
 
     def queue_answer(
-        self, action: str | None, status: int, body: dict[str, Any], headers: dict[str, str]
+        self,
+        action: str | None,
+        status: int,
+        body: dict[str, Any] | bytes,
+        headers: dict[str, str],
     ) -> None:
-        """Answer the next request of ``action`` with this, once."""
+        """Answer the next request of ``action`` with this (JSON, or raw bytes), once."""
         self._queue.append(_Queued(action, status, body, headers))
 
     def of(self, action: str) -> list[Request]:
@@ -257,8 +261,8 @@ class Server:
         params: dict[str, str],
         body_names: frozenset[str],
         cookie: str | None,
-    ) -> tuple[int, dict[str, Any], dict[str, str]]:
-        """Answer one request: (status, JSON body, extra headers)."""
+    ) -> tuple[int, dict[str, Any] | bytes, dict[str, str]]:
+        """Answer one request: (status, JSON body or raw bytes, extra headers)."""
         fv2 = params.get("formatversion") in ("2", "latest")
         if params.get("format") != "json":
             return 200, error_body("badformat", "format=json only here", fv2), {}
@@ -517,12 +521,14 @@ class _Handler(BaseHTTPRequestHandler):
         status, answer, headers = api.handle(
             method, action, params, frozenset(form), self.headers.get("Cookie")
         )
-        if isinstance(answer.get("error"), dict):
+        if isinstance(answer, dict) and isinstance(answer.get("error"), dict):
             headers = {**headers, "MediaWiki-API-Error": str(answer["error"].get("code", ""))}
         self._send(status, answer, headers)
 
-    def _send(self, status: int, answer: dict[str, Any], headers: dict[str, str]) -> None:
-        payload = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+    def _send(self, status: int, answer: dict[str, Any] | bytes, headers: dict[str, str]) -> None:
+        payload = (
+            answer if isinstance(answer, bytes) else json.dumps(answer, ensure_ascii=False).encode()
+        )
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
