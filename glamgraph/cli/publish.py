@@ -131,6 +131,7 @@ def publish(
             quiet=quiet,
         )
         from_dir = Path(out)
+    assert from_dir is not None  # one of --from and --region, checked above
     result = run_publish(
         page,
         from_dir,
