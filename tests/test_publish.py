@@ -196,7 +196,9 @@ def test_dry_run_prints_the_diff_and_changes_nothing(
     assert "appended at the end of the page" in out
     assert f"--- {PAGE} (current)" in out and f"+++ {PAGE} (proposed)" in out
     assert f"+{begin_marker('Q46')}" in out and f"+{end_marker('Q46')}" in out
-    assert "edit to send: action=edit" in out and "nocreate=1" in out and "assert=user" in out
+    assert f"edit to send (POST {wiki.url}):\n  action=edit\n  title={PAGE}\n" in out
+    assert "\n  nocreate=1\n" in out and "\n  assert=user\n" in out and "\n  maxlag=5\n" in out
+    assert "\n  baserevid=27654321\n" in out and "\n  token=<CSRF token of the login>\n" in out
     assert "dry run: nothing was edited" in out
     assert wiki.text(PAGE) == before and len(wiki.pages[PAGE].history) == 1
     assert [r.action for r in wiki.requests] == ["query"]  # one anonymous read, no login
@@ -606,3 +608,15 @@ def test_malformed_pages_and_titles_are_refused(
     assert "malformed page title" in capsys.readouterr().err
     assert cli(PAGE, "--from", str(run_dir), "--wiki", "ftp://x/api.php") == 2
     assert "malformed MediaWiki API URL" in capsys.readouterr().err
+
+
+def test_an_expired_token_is_renewed_once(
+    wiki: wiki_edit.Server, run_dir: Path, creds: None
+) -> None:
+    wiki.create(PAGE, "Intro.")
+    wiki.before_edit.append(lambda s: s.expire_tokens())
+    result = publish_api(PAGE, run_dir, wiki=wiki.url, apply=True)
+    assert result.action == "edited"
+    first, second = wiki.of("edit")
+    assert first.params["token"] != second.params["token"]
+    assert len(wiki.of("tokens:csrf")) == 2 and len(wiki.pages[PAGE].history) == 2

@@ -153,7 +153,9 @@ def publish(
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     sent = "sent" if result.action != "dry-run" else "to send"
-    click.echo(f"edit {sent}: " + " ".join(f"{k}={v}" for k, v in result.request.items()))
+    click.echo(f"edit {sent} (POST {result.api_url}):")
+    for key, value in result.request.items():
+        click.echo(f"  {key}={value}")
     if result.action == "dry-run":
         click.echo("dry run: nothing was edited (--apply makes this edit)")
     else:

@@ -191,6 +191,13 @@ class Server:
         with self.lock:
             self.pages[normalise(title)].deleted_at = self.now()
 
+    def expire_tokens(self) -> None:
+        """Every CSRF token handed out so far stops working (as after a session reset)."""
+        with self.lock:
+            for session in self._sessions.values():
+                if session.csrf:
+                    session.csrf = secrets.token_hex(20) + "+\\"
+
     def protect(self, title: str) -> None:
         with self.lock:
             self.pages[normalise(title)].protected = True
@@ -409,6 +416,9 @@ class Server:
 
         if method != "POST":
             return err("mustbeposted")
+        hooks, self.before_edit[:] = list(self.before_edit), []
+        for hook in hooks:
+            hook(self)
         if "token" not in params:
             return err("notoken")
         if (
@@ -431,9 +441,6 @@ class Server:
                     "blockexpiry": "infinite",
                 },
             )
-        for hook in self.before_edit:
-            hook(self)
-        self.before_edit.clear()
         title = normalise(params.get("title", ""))
         text = params.get("text")
         if not title or text is None:
