@@ -10,8 +10,8 @@ The public functions (each typed and documented with an example):
 - :func:`get_engine` -- a SPARQL engine (``wdqs``, ``qlever``, ``snapshot`` or a URL);
 - :func:`publish` -- a run's tables into one marked section of a wiki page (dry run first).
 
-The names ``glamgraph.coverage`` and ``glamgraph.affiliates`` are these functions; their modules
-are imported as ``from glamgraph.coverage import ...``.
+The names ``glamgraph.coverage``, ``glamgraph.affiliates`` and ``glamgraph.publish`` are these
+functions; their modules are imported as ``from glamgraph.coverage import ...``.
 
 >>> import glamgraph
 >>> glamgraph.__version__ >= "0"
