@@ -620,3 +620,17 @@ def test_an_expired_token_is_renewed_once(
     first, second = wiki.of("edit")
     assert first.params["token"] != second.params["token"]
     assert len(wiki.of("tokens:csrf")) == 2 and len(wiki.pages[PAGE].history) == 2
+
+
+def test_retry_after_is_waited_exactly_when_the_wiki_gives_it(
+    wiki: wiki_edit.Server, run_dir: Path, _no_sleep: list[float]
+) -> None:
+    wiki.create(PAGE, "Intro.")
+    body = wiki_edit.error_body("ratelimited", "You've exceeded your rate limit.")
+    wiki.queue_answer(
+        "query", 200, body, {"Retry-After": "12", "MediaWiki-API-Error": "ratelimited"}
+    )
+    wiki.queue_answer("query", 429, b"Too Many Requests", {"Retry-After": "3"})
+    result = publish_api(PAGE, run_dir, wiki=wiki.url)
+    assert result.action == "dry-run" and _no_sleep == [12.0, 3.0]
+    assert len(wiki.of("query")) == 3
