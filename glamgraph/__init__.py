@@ -7,10 +7,11 @@ The public functions (each typed and documented with an example):
 - :func:`institutions` -- the GLAM institutions of a region, counted by the contract's rules;
 - :func:`affiliates` -- the Wikimedia affiliates from Meta-Wiki's module, Wikidata, a registry;
 - :func:`region` / :func:`unit_regions` -- what a region is, and its unit rows;
-- :func:`get_engine` -- a SPARQL engine (``wdqs``, ``qlever``, ``snapshot`` or a URL).
+- :func:`get_engine` -- a SPARQL engine (``wdqs``, ``qlever``, ``snapshot`` or a URL);
+- :func:`publish` -- a run's tables into one marked section of a wiki page (dry run first).
 
-The names ``glamgraph.coverage`` and ``glamgraph.affiliates`` are these functions; their modules
-are imported as ``from glamgraph.coverage import ...``.
+The names ``glamgraph.coverage``, ``glamgraph.affiliates`` and ``glamgraph.publish`` are these
+functions; their modules are imported as ``from glamgraph.coverage import ...``.
 
 >>> import glamgraph
 >>> glamgraph.__version__ >= "0"
@@ -38,6 +39,7 @@ from glamgraph.errors import (
 )
 from glamgraph.harvest import institutions
 from glamgraph.model import Affiliate, Coverage, CoverageRow, Institution, Region, Unplaced
+from glamgraph.publish import publish
 from glamgraph.regions import region, unit_regions
 from glamgraph.sparql import QueryResult, Settings, get_engine
 
@@ -65,6 +67,7 @@ __all__ = [
     "coverage",
     "get_engine",
     "institutions",
+    "publish",
     "region",
     "unit_regions",
 ]

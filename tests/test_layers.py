@@ -31,6 +31,7 @@ LAYERS = {
     "export": 6,
     "wikibase": 6,
     "fixes": 6,
+    "publish": 6,
     "api": 7,
     "cli": 8,
     "__init__": 9,
