@@ -276,6 +276,7 @@ NOT_STATED: dict[str, str] = {
     "affiliates-on-wikidata": "affiliates enter the graph through the affiliate sources",
     "names-to-items": "a lookup of the module's country names; the QIDs reach the affiliates",
     "region-by-iso": "a lookup of the user's region code; region-info states the region",
+    "listeria-institutions-of-region": "written into a ListeriaBot template, never run here",
     "coverage-affiliates-per-unit": "runs over the knowledge graph itself",
     "coverage-institutions-per-unit": "runs over the knowledge graph itself",
 }

@@ -206,7 +206,7 @@ def test_dry_run_prints_the_diff_and_changes_nothing(
     assert "assert" not in read.params and "token" not in read.params
     assert read.params["maxlag"] == "5" and read.params["curtimestamp"] == "1"
     ua = read.headers["User-Agent"]
-    assert ua.startswith("glamgraph/") and f"(operator: {CONTACT})" in ua
+    assert ua.startswith("glamgraph/") and f"({CONTACT}; " in ua
 
 
 def test_dry_run_of_a_missing_page_says_create_is_needed(
@@ -247,7 +247,7 @@ def test_first_publish_appends_and_keeps_every_other_byte(
     assert "Made by glamgraph" in p["summary"] and len(p["summary"]) <= 500
     assert wiki.pages[PAGE].latest.user == "Organiser"
     assert len(wiki.of("login")) == 1 and len(wiki.pages[PAGE].history) == 2
-    assert f"(operator: {CONTACT})" in edit.headers["User-Agent"]
+    assert f"({CONTACT}; " in edit.headers["User-Agent"]
     assert "WikibaseIntegrator/" in edit.headers["User-Agent"]
 
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
 from glamgraph import vocab
-from glamgraph._version import user_agent
+from glamgraph.client import CONTACT_ENV_VAR, user_agent
 from glamgraph.errors import BadInput
 from glamgraph.publish import listeria as listeria_blocks
 from glamgraph.publish.credentials import (
@@ -29,7 +28,7 @@ from glamgraph.publish.wiki import EditConflict, PageState, WikiClient
 log = logging.getLogger("glamgraph.publish")
 
 PublishAction = Literal["dry-run", "unchanged", "edited", "created"]
-ENV_CONTACT: Final = "GLAMGRAPH_CONTACT"
+ENV_CONTACT: Final = CONTACT_ENV_VAR
 #: MediaWiki keeps at most 500 characters of an edit summary.
 MAX_SUMMARY: Final = 500
 _SUMMARY_DROP: Final = re.compile(r"[\[\]{}|~\x00-\x1f\x7f]")
@@ -68,16 +67,14 @@ class PublishResult:
     notes: tuple[str, ...] = ()
 
 
-def operator_agent(contact: str | None = None, environ: Mapping[str, str] | None = None) -> str:
-    """glamgraph's User-Agent with the operator's contact (``contact`` or ``GLAMGRAPH_CONTACT``).
+def operator_agent(contact: str | None = None) -> str:
+    """glamgraph's User-Agent with the operator's contact (``contact`` or ``GLAMGRAPH_CONTACT``),
+    the client layer's one builder (:func:`glamgraph.client.user_agent`).
 
-    >>> "(operator: me@example.org)" in operator_agent("me@example.org")
+    >>> "(me@example.org; " in operator_agent("me@example.org")
     True
     """
-    env = os.environ if environ is None else environ
-    who = " ".join((contact if contact is not None else env.get(ENV_CONTACT, "")).split())
-    who = re.sub(r"[\x00-\x1f\x7f()]", "", who)
-    return user_agent(f"(operator: {who})" if who else "")
+    return user_agent(contact)
 
 
 def edit_summary(page: str, region: str, label: str, provenance: str, listeria: bool) -> str:

@@ -23,15 +23,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
-
 from glamgraph._http import parse_retry_after
+from glamgraph.client import Settings, Verdict
+from glamgraph.client import call as retry_call
 from glamgraph.errors import BadInput, MediaWikiError
 from glamgraph.mediawiki import parse_response
 from glamgraph.publish.credentials import Credentials, scrub
@@ -196,7 +190,15 @@ class WikiClient:
         self.max_retry_after_s = max_retry_after_s
         self.timeout_s = timeout_s
         self._sleep = sleep
-        self._backoff = wait_exponential_jitter(initial=1.0, max=backoff_max_s, jitter=1.0)
+        self.policy = Settings(
+            max_attempts=max(1, max_attempts),
+            max_retry_after_s=max_retry_after_s,
+            backoff_s=1.0,
+            backoff_max_s=backoff_max_s,
+            timeout_s=timeout_s,
+            maxlag=maxlag,
+            sleep=self._sleep_noted,
+        )
         self.login: Any = None
         self.user = ""
         self.session: Any = requests.Session()
@@ -366,46 +368,49 @@ class WikiClient:
     # -- retry --
 
     def _retry(self, what: str, fn: Callable[[], T], *, resend_unsafe: bool) -> T:
-        """``fn()`` through tenacity, with the client's waits; errors as glamgraph's."""
+        """``fn()`` under the project's one retry policy (:func:`glamgraph.client.call`), with
+        this client's classifier; errors as glamgraph's.
+
+        ``resend_unsafe`` is false for an edit: an edit whose answer was lost (timeout, 5xx,
+        connection error) is never sent again, since it may have been saved.
+        """
         import requests
         from wikibaseintegrator.wbi_exceptions import MaxRetriesReachedException, MWApiError
 
-        cap = self.max_retry_after_s
+        cap = self.policy.max_retry_after_s
 
-        def retry_it(exc: BaseException) -> bool:
+        def classify(exc: BaseException) -> Verdict:
             if isinstance(exc, _Transient):
-                wait = exc.retry_after
-                return (exc.safe or resend_unsafe) and (wait is None or wait <= cap)
-            return resend_unsafe and isinstance(
-                exc, MaxRetriesReachedException | requests.ConnectionError | requests.Timeout
+                if not (exc.safe or resend_unsafe):
+                    return Verdict(False)
+                if exc.retry_after is not None:
+                    return Verdict(True, exc.retry_after)
+                return Verdict(True, max(5.0, exc.lag) if exc.lag is not None else None)
+            return Verdict(
+                resend_unsafe
+                and isinstance(
+                    exc, MaxRetriesReachedException | requests.ConnectionError | requests.Timeout
+                )
             )
 
-        retrying = Retrying(
-            stop=stop_after_attempt(self.max_attempts),
-            wait=self._wait,
-            retry=retry_if_exception(retry_it),
-            sleep=self._sleep,
-            reraise=True,
-            before_sleep=self._note_wait(what),
-        )
+        def too_long(exc: BaseException, wait: float) -> BaseException:
+            why = getattr(exc, "why", type(exc).__name__)
+            return MediaWikiError(
+                f"{what}: {self.api_url} asked to wait {wait:g} s ({why}), "
+                f"more than the cap of {cap:g} s"
+            )
+
         try:
-            for attempt in retrying:
-                with attempt:
-                    return fn()
+            return retry_call(fn, self.policy, classify, too_long=too_long)
         except _Transient as exc:
-            if exc.retry_after is not None and exc.retry_after > cap:
-                raise MediaWikiError(
-                    f"{what}: {self.api_url} asked to wait {exc.retry_after:g} s ({exc.why}), "
-                    f"more than the cap of {cap:g} s"
-                ) from None
             if not exc.safe and not resend_unsafe:
                 raise MediaWikiError(
                     f"{what}: {self.api_url} answered {exc.why}; the edit may or may not have "
                     "been saved: check the page history before trying again"
                 ) from None
             raise MediaWikiError(
-                f"{what}: {self.api_url} still answered {exc.why} after {self.max_attempts} "
-                "attempts"
+                f"{what}: {self.api_url} still answered {exc.why} after "
+                f"{self.policy.max_attempts} attempts"
             ) from None
         except MWApiError as exc:
             raise _ApiError(exc) from None
@@ -414,39 +419,17 @@ class WikiClient:
             if isinstance(exc, requests.JSONDecodeError):
                 kind = "an answer that is not API JSON"
             tail = (
-                f" after {self.max_attempts} attempts"
+                f" after {self.policy.max_attempts} attempts"
                 if resend_unsafe
                 else "; the edit may or may not have been saved: check the page history"
             )
             raise MediaWikiError(
                 f"{what}: {self.api_url}: {kind} ({type(exc).__name__}){tail}"
             ) from None
-        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(exc, _Transient):
-            if exc.retry_after is not None:
-                return exc.retry_after
-            if exc.lag is not None:
-                return max(5.0, exc.lag)
-        return float(self._backoff(state))
-
-    def _note_wait(self, what: str) -> Callable[[RetryCallState], None]:
-        def note(state: RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome is not None else None
-            wait = state.next_action.sleep if state.next_action is not None else 0.0
-            self.waits.append(float(wait))
-            log.warning(
-                "%s: %s; waiting %g s (attempt %d of %d)",
-                what,
-                getattr(exc, "why", None) or type(exc).__name__,
-                wait,
-                state.attempt_number,
-                self.max_attempts,
-            )
-
-        return note
+    def _sleep_noted(self, seconds: float) -> None:
+        self.waits.append(float(seconds))
+        self._sleep(seconds)
 
 
 class _ApiError(Exception):
