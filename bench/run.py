@@ -576,6 +576,13 @@ def targets_table(
                 v = rep.get(key)
                 cells.append("-" if v is None else f"{v:.1f} {_verdict(v, limit)}")
             rows.append([what, *cells])
+    if not any(r["n"] == TARGET_SIZE for r in results):
+        rows.append(
+            [
+                f"coverage world: judged at {TARGET_SIZE:,} (--sizes {TARGET_SIZE})",
+                *("-" for _ in labels),
+            ]
+        )
     if snapshot:
         cells = []
         for lbl in labels:
