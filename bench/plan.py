@@ -615,11 +615,6 @@ def _line(name: str, s: dict[str, Any]) -> str:
     return text
 
 
-def plan_table_columns() -> tuple[tuple[str, Callable[[dict[str, Any]], str]], ...]:
-    """The columns of the plan-vs-naive table (one row per size)."""
-    return TABLE_COLUMNS
-
-
 TABLE_COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
     ("institutions", lambda r: f"{r['n']:,}"),
     ("triples", lambda r: f"{r['world']['triples'] / 1e6:.2f}M"),

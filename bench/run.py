@@ -275,6 +275,10 @@ def bench_coverage_world(
             f"check {rep['check']}"
             + ("".join(f"\n      {d}" for d in rep["diffs"][:5]) if rep["diffs"] else "")
         )
+        if rep.get("missing") and mode == "cold":
+            say(
+                f"  not in this revision (time folded into the caller): {', '.join(rep['missing'])}"
+            )
         out[mode] = rep
         if rep["status"] != "ran":
             break
@@ -434,7 +438,7 @@ def bench_size(
     try:
         say(f"oxigraph serve-read-only on {server.url} (pid {server.pid})")
         result["runs"] = {}
-        for i, rev in enumerate(revs):
+        for i, rev in enumerate([] if args.skip_coverage else revs):
             tag = "base" if i == 0 and len(revs) > 1 else "head"
             result["runs"][rev.label] = bench_coverage_world(
                 server.url, meta, expected, rev, tag, args, say
@@ -618,6 +622,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="profile coverage() + write_all() in Python instead of the command line",
     )
+    ap.add_argument(
+        "--skip-coverage", action="store_true", help="no coverage world runs (e.g. --plan alone)"
+    )
     ap.add_argument("--snapshot-runs", type=int, default=5, help="runs of coverage Q46 (median)")
     ap.add_argument("--skip-snapshot", action="store_true")
     ap.add_argument("--e2e-timeout", type=float, default=1800.0, help="per run, seconds")
@@ -675,8 +682,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             for rep in runs.values():
                 if "wall_s" in rep:
                     rep["unaccounted_s"] = rep["wall_s"] - sum(rep["stages"].values())
-        print()
-        print(stage_table(res))
+        if res["runs"]:
+            print()
+            print(stage_table(res))
         results.append(res)
     snapshot: dict[str, dict[str, Any]] = {}
     if not args.skip_snapshot:
@@ -693,7 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n== query plan vs naive plan")
         print(plan.table(results))
     if args.markdown:
-        for r in results:
+        for r in (r for r in results if r["runs"]):
             print(f"\n{r['n']:,} institutions\n")
             print(stage_table(r, markdown=True))
         print()
