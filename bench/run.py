@@ -229,7 +229,7 @@ def profiled_run(
     if report.get("exit") != 0:
         tail = report.get("error") or " | ".join(proc.stderr.strip().splitlines()[-3:])[:500]
         report["status"] = f"ERROR exit {report.get('exit')}: {tail}"
-    if not str(report.get("glamgraph", "")).startswith(str(rev.root)):
+    if Path(str(report.get("glamgraph", ""))).resolve() != rev.root.resolve():
         report["status"] = f"ERROR: ran glamgraph from {report.get('glamgraph')}, not {rev.root}"
     return report
 
