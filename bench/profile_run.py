@@ -44,6 +44,7 @@ from typing import Any  # noqa: E402
 #: The stages, in the order they are printed.
 STAGES = (
     "imports",
+    "snapshot load",
     "queries",
     "parse",
     "cache read",
@@ -64,6 +65,7 @@ STAGES = (
 #: (module, "function" or "Class.method", stage); a stage of ``None`` is decided per call.
 TARGETS: tuple[tuple[str, str, str | None], ...] = (
     ("glamgraph.sparql.engine", "Engine.select", None),
+    ("glamgraph.sparql.embedded", "snapshot_engine", "snapshot load"),
     ("glamgraph.sparql.remote", "classify_body", "parse"),
     ("glamgraph.sparql.cache", "Cache.get", "cache read"),
     ("glamgraph.sparql.cache", "Cache.put", "cache write"),
