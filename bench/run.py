@@ -1,25 +1,29 @@
 #!/usr/bin/env python3
-"""glamgraph's query plan against the naive per-country plan, side by side, on a real Oxigraph.
+"""glamgraph's benchmark: ``glamgraph coverage world`` on a generated world, stage by stage.
 
 ``python bench/run.py`` (default: 100,000 institutions, seed 1) generates the benchmark world
-(:mod:`world`), loads it into an Oxigraph store, serves it read-only on 127.0.0.1 and runs:
+(:mod:`world`), loads it into an Oxigraph store, serves it read-only on 127.0.0.1 (the tests'
+server fixture, ``tests/servers/oxigraph.py``) and runs the product itself:
 
-* **plan**: glamgraph's plan through glamgraph's engine: the countries of every continent, the
-  historical countries, one ``class-closure`` query, ``institutions-by-class-and-country`` in a few
-  batches, institutions whose only country is historical, ``institutions-without-country`` and
-  ``admin-parents`` level by level up the P131 chains;
-* **naive**: the plan peers use: the same country list, then one query per country walking
-  ``wdt:P31/wdt:P279*`` inside the query (``bench/naive-per-country.rq``);
-* **client overhead**: ``engine.run`` of the biggest plan query against a bare ``urllib`` fetch of
-  the same request plus ``json.loads`` of the same bytes;
-* **end to end**: ``glamgraph coverage world`` cold and warm (skipped while ``glamgraph.coverage``
-  does not import or cannot run).
+* ``glamgraph coverage world --endpoint URL`` **cold** (an empty query cache) and **warm** (the
+  cache the cold run filled: no request should be sent), each in a subprocess of its own
+  (:mod:`profile_run`) that times the stages of the run (queries, parse, harvest assembly,
+  affiliates, graph load, coverage queries, nearest affiliate, each output file), counts the
+  HTTP requests and reads the peak RSS; ``--api`` profiles ``glamgraph.coverage.coverage()`` +
+  ``glamgraph.export.write_all()`` instead of the command line;
+* the outputs are checked against the generator's expected answer (institutions and affiliates
+  per country, unplaced institutions, the nearest affiliate of each uncovered country): PASS or
+  FAIL;
+* ``glamgraph coverage Q46 --endpoint snapshot``, wall time including imports, median of 5;
+* with ``--baseline REV``, the same runs against the git revision ``REV`` (extracted with ``git
+  archive`` into ``bench/.work/`` and put first on ``PYTHONPATH``), printed side by side;
+* with ``--plan``, the query-level comparison of :mod:`plan` (glamgraph's query plan against the
+  naive per-country plan, and the client's overhead per query).
 
-It prints the server time, the slowest query, the number of queries and the ratio, and checks both
-plans' per-country counts (and the plan's unplaced institutions) against the generator's expected
-answer: PASS or FAIL. ``--sizes 10000,100000,300000`` repeats everything at each size. Worlds and
-stores are kept in ``bench/.work/`` (git-ignored) and reused while the generator is unchanged. The
-server is stopped by its PID whatever happens. Nothing leaves 127.0.0.1.
+Targets are printed with PASS or MISS; checks with PASS or FAIL (the exit code is 1 when a check
+fails). ``--sizes 10000,100000,300000`` repeats everything per size. Worlds and stores are kept in
+``bench/.work/`` (git-ignored) and reused while the generator is unchanged. The server is stopped
+by its PID whatever happens. Nothing leaves 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -29,521 +33,42 @@ import contextlib
 import csv
 import datetime as dt
 import hashlib
-import http.server
-import importlib
+import io
 import json
+import math
 import os
 import platform
-import re
 import resource
 import shutil
-import signal
-import socket
+import statistics
 import subprocess
 import sys
-import threading
+import tarfile
 import time
-import urllib.request
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(REPO / "tests"))
 
+import profile_run  # noqa: E402
 import world  # noqa: E402
+from servers import oxigraph as oxiserver  # noqa: E402
 
-import glamgraph.sparql.remote as remote  # noqa: E402
-from glamgraph import ids, vocab  # noqa: E402
-from glamgraph.errors import QueryTimeout, SparqlError  # noqa: E402
-from glamgraph.sparql import (  # noqa: E402
-    Engine,
-    QueryResult,
-    Settings,
-    get_engine,
-    term_bool,
-    term_qid,
-)
+#: Issue targets, at 100,000 institutions (``coverage world``) and for the offline snapshot.
+TARGET_SIZE = 100_000
+TARGET_COLD_S = 25.0
+TARGET_WARM_S = 5.0
+TARGET_RSS_MB = 1000.0
+TARGET_SNAPSHOT_S = 2.0
+SNAPSHOT_REGION = "Q46"
 
-NAIVE_QUERY = HERE / "naive-per-country.rq"
-ROOTS = tuple(vocab.DEFAULT_GLAM_ROOTS)
-LOOKALIKES = tuple(vocab.DEFAULT_LOOKALIKES)
-MAX_CHAIN_DEPTH = 20
 
-
-def _harvest_batches() -> dict[str, int]:
-    """glamgraph's own batch sizes (``glamgraph.harvest``), or one query per step without it."""
-    try:
-        hv = importlib.import_module("glamgraph.harvest")
-    except Exception:  # any failure means "not there yet"
-        return {"class": 0, "country": 0, "admin": 0}
-    return {
-        "class": int(getattr(hv, "CLASS_BATCH", 0)),
-        "country": int(getattr(hv, "COUNTRY_BATCH", 0)),
-        "admin": int(getattr(hv, "ADMIN_BATCH", 0)),
-    }
-
-
-# --- Timing -----------------------------------------------------------------------------------
-class _ParseClock:
-    """Time spent in glamgraph's body parsing (``remote.classify_body``: decode, checks, JSON).
-
-    The bench wraps the module-level function (glamgraph itself is not edited), so the server
-    time of a query is its wall time minus the client's parsing.
-    """
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.calls = 0
-        self._orig = remote.classify_body
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return self._orig(*args, **kwargs)
-            finally:
-                self.seconds += time.perf_counter() - t0
-                self.calls += 1
-
-        remote.classify_body = timed
-
-    def read(self) -> tuple[float, int]:
-        return self.seconds, self.calls
-
-
-PARSE = _ParseClock()
-
-
-@dataclass
-class QueryTiming:
-    plan: str
-    step: str
-    query: str
-    label: str
-    wall_s: float
-    client_s: float
-    rows: int
-    status: str = "ok"  # ok, timeout, error: ...
-
-    @property
-    def server_s(self) -> float:
-        return max(0.0, self.wall_s - self.client_s)
-
-
-class Recorder:
-    """Runs queries through one glamgraph engine and keeps a timing per query."""
-
-    def __init__(self, engine: Engine, plan: str) -> None:
-        self.engine = engine
-        self.plan = plan
-        self.records: list[QueryTiming] = []
-
-    def _timed(
-        self, step: str, query: str, label: str, call: Callable[[], QueryResult]
-    ) -> QueryResult | None:
-        parse0, _ = PARSE.read()
-        t0 = time.perf_counter()
-        status = "ok"
-        res: QueryResult | None = None
-        try:
-            res = call()
-        except QueryTimeout:
-            status = "timeout"
-        except SparqlError as exc:
-            status = f"error: {exc}"
-        wall = time.perf_counter() - t0
-        parse1, _ = PARSE.read()
-        self.records.append(
-            QueryTiming(
-                self.plan,
-                step,
-                query,
-                label,
-                wall,
-                parse1 - parse0,
-                len(res) if res is not None else 0,
-                status,
-            )
-        )
-        return res
-
-    def run(self, step: str, query: str, label: str = "", **params: object) -> QueryResult:
-        """A query that must succeed (the plan's): a timeout or error ends the plan."""
-        name = Path(query).stem
-        res = self._timed(step, name, label, lambda: self.engine.run(query, **params))
-        if res is None:
-            where = f"{name} [{label}]" if label else name
-            raise RuntimeError(f"{self.plan}: {where}: {self.records[-1].status}")
-        return res
-
-    def try_run(self, step: str, query: str, label: str, call: Callable[[], QueryResult]):
-        return self._timed(step, query, label, call)
-
-    # summaries
-    def server_s(self) -> float:
-        return sum(r.server_s for r in self.records)
-
-    def client_s(self) -> float:
-        return sum(r.client_s for r in self.records)
-
-    def slowest(self) -> QueryTiming | None:
-        return max(self.records, key=lambda r: r.server_s, default=None)
-
-    def steps(self) -> dict[str, tuple[int, float]]:
-        out: dict[str, tuple[int, float]] = {}
-        for r in self.records:
-            n, s = out.get(r.step, (0, 0.0))
-            out[r.step] = (n + 1, s + r.server_s)
-        return out
-
-
-def chunks(seq: Sequence[str], size: int) -> list[Sequence[str]]:
-    if size <= 0:
-        return [seq] if seq else []
-    return [seq[i : i + size] for i in range(0, len(seq), size)]
-
-
-def by_number(qids: Iterator[str] | Sequence[str] | set[str]) -> list[str]:
-    return sorted(qids, key=ids.qid_number)
-
-
-# --- The two plans ----------------------------------------------------------------------------
-@dataclass
-class PlanOutcome:
-    counts: dict[str, int]
-    unplaced: dict[str, str] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)  # naive: countries not run (budget)
-    failed: list[str] = field(default_factory=list)  # naive: countries that timed out / failed
-
-
-def list_countries(rec: Recorder) -> tuple[list[str], set[str]]:
-    """The current countries of every continent (one query each), and the historical ones."""
-    current: set[str] = set()
-    historical: set[str] = set()
-    for cont in vocab.CONTINENTS:
-        res = rec.run("regions", "countries-of-continent", cont, continent=cont, lang="en")
-        current |= set(res.qids("country"))
-    for cont in vocab.CONTINENTS:
-        res = rec.run("regions", "historical-countries-of-continent", cont, continent=cont)
-        historical |= set(res.qids("country"))
-    return by_number(current), historical - current
-
-
-@dataclass
-class _Admin:
-    parents: set[str] = field(default_factory=set)
-    countries: set[str] = field(default_factory=set)
-    iscountry: bool = False
-    historical: bool = False
-
-
-def run_plan(engine: Engine, batches: dict[str, int], rec: Recorder) -> PlanOutcome:
-    """glamgraph's plan: classes once, plain ``wdt:P31`` by batches, P131 chains level by level.
-
-    Every query goes through ``rec`` (timings); a query that times out or fails ends the plan
-    with a :class:`RuntimeError`.
-    """
-    countries, historical = list_countries(rec)
-    current = set(countries)
-
-    res = rec.run("classes", "class-closure", root=[*ROOTS, *LOOKALIKES])
-    under: dict[str, set[str]] = {}
-    for row in res.rows:
-        c, r = term_qid(row, "class"), term_qid(row, "root")
-        if c and r:
-            under.setdefault(c, set()).add(r)
-    glam = by_number(c for c, rs in under.items() if rs & set(ROOTS) and not rs & set(LOOKALIKES))
-
-    by_country: dict[str, set[str]] = {c: set() for c in countries}
-    for cb in chunks(glam, batches["class"]):
-        for kb in chunks(countries, batches["country"]):
-            res = rec.run(
-                "p17",
-                "institutions-by-class-and-country",
-                **{"class": list(cb), "country": list(kb)},
-            )
-            for row in res.rows:
-                item, country = term_qid(row, "item"), term_qid(row, "country")
-                if item and country in by_country:
-                    by_country[country].add(item)
-    placed = set().union(*by_country.values())
-
-    hist_items: set[str] = set()
-    if historical:
-        for cb in chunks(glam, batches["class"]):
-            res = rec.run(
-                "p17-historical",
-                "institutions-by-class-and-country",
-                **{"class": list(cb), "country": by_number(historical)},
-            )
-            hist_items |= set(res.qids("item"))
-
-    admins_of: dict[str, set[str]] = {}
-    for cb in chunks(glam, batches["class"]):
-        res = rec.run("no-p17", "institutions-without-country", **{"class": list(cb)})
-        for row in res.rows:
-            item = term_qid(row, "item")
-            if item is None:
-                continue
-            admins = admins_of.setdefault(item, set())
-            if (a := term_qid(row, "admin")) is not None:
-                admins.add(a)
-
-    info: dict[str, _Admin] = {}
-    frontier = set().union(*admins_of.values()) if admins_of else set()
-    for _level in range(MAX_CHAIN_DEPTH):
-        frontier = {a for a in frontier if a not in info}
-        if not frontier:
-            break
-        for part in chunks(by_number(frontier), batches["admin"]):
-            res = rec.run("p131", "admin-parents", admin=list(part))
-            for a in part:
-                info.setdefault(a, _Admin())
-            for row in res.rows:
-                a = term_qid(row, "admin")
-                if a is None:
-                    continue
-                node = info[a]
-                if (p := term_qid(row, "parent")) is not None:
-                    node.parents.add(p)
-                if (c := term_qid(row, "country")) is not None:
-                    node.countries.add(c)
-                node.iscountry |= term_bool(row, "iscountry")
-                node.historical |= term_bool(row, "historical")
-        nxt: set[str] = set()
-        for a in frontier:
-            node = info[a]
-            if not (node.iscountry or node.historical or node.countries):
-                nxt |= node.parents
-        frontier = nxt
-
-    def country_of(admins: set[str]) -> tuple[set[str], str | None]:
-        found: set[str] = set()
-        hist = False
-        seen: set[str] = set()
-        level = set(admins)
-        while level:
-            nxt: set[str] = set()
-            for a in level - seen:
-                seen.add(a)
-                node = info.get(a)
-                if a in current or (node is not None and node.iscountry):
-                    found.add(a)
-                elif a in historical or (node is not None and node.historical):
-                    hist = True
-                elif node is not None and node.countries:
-                    cur = node.countries & current
-                    found |= cur
-                    hist = hist or (not cur and bool(node.countries & historical))
-                elif node is not None:
-                    nxt |= node.parents
-            level = nxt
-        if found:
-            return found, None
-        return set(), "historical country" if hist else "no country"
-
-    unplaced: dict[str, str] = {}
-    for item, admins in admins_of.items():
-        found, reason = country_of(admins)
-        for c in found & current:
-            by_country[c].add(item)
-        if reason:
-            unplaced[item] = reason
-    placed = set().union(*by_country.values())
-    for item in hist_items - placed:
-        unplaced[item] = "historical country"
-    counts = {c: len(v) for c, v in by_country.items()}
-    return PlanOutcome(counts, dict(sorted(unplaced.items())))
-
-
-def inline_country(text: str, country: str) -> str:
-    """The naive text as peers write it: the country inlined as a constant, not a VALUES row."""
-    text = re.sub(r"\s*VALUES \?country \{[^}]*\}", "", text)
-    return text.replace("?country", f"wd:{ids.check_qid(country)}")
-
-
-def run_naive(engine: Engine, form: str, budget_s: float | None) -> tuple[PlanOutcome, Recorder]:
-    """The naive plan: the country list, then one query per country with the closure inside."""
-    rec = Recorder(engine, "naive")
-    countries, _historical = list_countries(rec)
-    counts: dict[str, int] = {}
-    outcome = PlanOutcome(counts)
-    params = {"root": list(ROOTS), "lookalike": list(LOOKALIKES)}
-    t0 = time.perf_counter()
-    for c in countries:
-        if budget_s is not None and time.perf_counter() - t0 > budget_s:
-            outcome.skipped.append(c)
-            continue
-        if form == "inline":
-            name, text = engine.prepare(str(NAIVE_QUERY), {**params, "country": c})
-            text = inline_country(text, c)
-            call: Callable[[], QueryResult] = lambda t=text, n=name: engine.select(t, n)  # noqa: E731
-        else:
-            call = lambda c=c: engine.run(str(NAIVE_QUERY), country=c, **params)  # noqa: E731
-        res = rec.try_run("per-country", NAIVE_QUERY.stem, c, call)
-        if res is None:
-            outcome.failed.append(c)
-        else:
-            counts[c] = len(set(res.qids("item")))
-    return outcome, rec
-
-
-def check(
-    outcome: PlanOutcome, expected: dict[str, Any], *, unplaced: bool
-) -> tuple[str, list[str]]:
-    """PASS, FAIL or INCOMPLETE, with the first differences."""
-    diffs: list[str] = []
-    exp_counts: dict[str, int] = expected["counts"]
-    for c in sorted(set(exp_counts) | set(outcome.counts), key=ids.qid_number):
-        if c in outcome.skipped or c in outcome.failed:
-            continue
-        got, want = outcome.counts.get(c), exp_counts.get(c)
-        if got != want:
-            diffs.append(f"{c}: got {got}, expected {want}")
-    if unplaced:
-        got_u, want_u = outcome.unplaced, expected["unplaced"]
-        for q in sorted(set(got_u) | set(want_u), key=ids.qid_number):
-            if got_u.get(q) != want_u.get(q):
-                diffs.append(f"unplaced {q}: got {got_u.get(q)}, expected {want_u.get(q)}")
-    if diffs:
-        return "FAIL", diffs
-    if outcome.skipped or outcome.failed:
-        return "INCOMPLETE", [
-            f"{len(outcome.failed)} countries timed out or failed, {len(outcome.skipped)} not run"
-        ]
-    return "PASS", []
-
-
-# --- Client overhead --------------------------------------------------------------------------
-def raw_fetch(url: str, text: str, timeout_s: float) -> bytes:
-    """The response bytes of a SPARQL POST, with nothing but urllib."""
-    req = urllib.request.Request(
-        url,
-        data=text.encode("utf-8"),
-        method="POST",
-        headers={
-            "Content-Type": "application/sparql-query",
-            "Accept": "application/sparql-results+json",
-            "User-Agent": "glamgraph-bench/1 (loopback benchmark)",
-        },
-    )
-    with urllib.request.urlopen(req, timeout=timeout_s) as resp:
-        return bytes(resp.read())
-
-
-class ReplayServer:
-    """A loopback HTTP server that answers every POST with the same recorded body, at once.
-
-    Timing ``engine.run`` and ``urllib`` + ``json.loads`` against it isolates the client's cost
-    from the server's: the "server" costs nothing and both clients share the transport.
-    """
-
-    def __init__(self, body: bytes) -> None:
-        payload = body
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/query"
-
-    def __enter__(self) -> ReplayServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=10)
-
-
-def measure_overhead(
-    engine: Engine, url: str, classes: list[str], countries: list[str], reps: int = 5
-) -> dict[str, Any]:
-    """The client's cost on the biggest plan query: ``engine.run`` against bare urllib +
-    ``json.loads`` of the same bytes.
-
-    The response is fetched once from Oxigraph with urllib (``raw_fetch_s``, which is mostly
-    server time), then replayed from a loopback server that costs nothing, so both clients are
-    timed on the same bytes and transport (min of ``reps``):
-    ``overhead = engine.run - urllib fetch``, compared with ``json.loads``.
-    """
-    params = {"class": classes, "country": countries}
-    _name, text = engine.prepare("institutions-by-class-and-country", params)
-    t0 = time.perf_counter()
-    body = raw_fetch(url, text, engine.settings.timeout_s)
-    fetch_server = time.perf_counter() - t0
-    rows = len(json.loads(body)["results"]["bindings"])
-    fetch, loads, run, parse = [], [], [], []
-    with ReplayServer(body) as replay:
-        replay_engine = get_engine(replay.url, engine.settings)
-        for _ in range(reps):
-            t0 = time.perf_counter()
-            got = raw_fetch(replay.url, text, engine.settings.timeout_s)
-            fetch.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            data = json.loads(got)
-            loads.append(time.perf_counter() - t0)
-            del data, got
-            p0, _ = PARSE.read()
-            t0 = time.perf_counter()
-            res = replay_engine.run("institutions-by-class-and-country", **params)
-            run.append(time.perf_counter() - t0)
-            parse.append(PARSE.read()[0] - p0)
-            if len(res) != rows:
-                raise RuntimeError(f"replay: {len(res)} rows, expected {rows}")
-            del res
-    overhead = max(0.0, min(run) - min(fetch))
-    return {
-        "query": "institutions-by-class-and-country",
-        "rows": rows,
-        "bytes": len(body),
-        "raw_fetch_s": fetch_server,
-        "replay_fetch_s": min(fetch),
-        "json_loads_s": min(loads),
-        "engine_run_s": min(run),
-        "engine_parse_s": min(parse),
-        "overhead_s": overhead,
-        "overhead_ratio": overhead / min(loads) if min(loads) else None,
-        "parse_ratio": min(parse) / min(loads) if min(loads) else None,
-    }
-
-
-# --- Oxigraph server --------------------------------------------------------------------------
-def oxigraph_binary() -> str:
-    here = Path(sys.executable).parent / "oxigraph"
-    if here.exists():
-        return str(here)
-    found = shutil.which("oxigraph")
-    if found is None:
-        raise SystemExit("the oxigraph server is not installed: pip install -e '.[dev]'")
-    return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
+# --- World and store --------------------------------------------------------------------------
 def _source_hash() -> str:
     return hashlib.sha256((HERE / "world.py").read_bytes()).hexdigest()[:16]
 
@@ -587,21 +112,20 @@ def ensure_store(meta: dict[str, Any], workdir: Path, fresh: bool) -> dict[str, 
         info = json.loads(marker.read_text("utf-8"))
         if info.get("source") == meta["source"]:
             info["reused"] = True
-            return info
+            return dict(info)
     if store.exists():
         shutil.rmtree(store)
     store.mkdir(parents=True)
     t0 = time.perf_counter()
     subprocess.run(
-        [oxigraph_binary(), "load", "--location", str(store), "--file", meta["world"]],
+        [oxiserver.oxigraph_binary(), "load", "--location", str(store), "--file", meta["world"]],
         check=True,
         capture_output=True,
     )
-    load_s = time.perf_counter() - t0
     info = {
         "location": str(store),
         "source": meta["source"],
-        "load_s": load_s,
+        "load_s": time.perf_counter() - t0,
         "store_bytes": _du(store),
     }
     marker.write_text(json.dumps(info, indent=1) + "\n", "utf-8")
@@ -609,227 +133,261 @@ def ensure_store(meta: dict[str, Any], workdir: Path, fresh: bool) -> dict[str, 
     return info
 
 
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    port: int
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/query"
-
-    def peak_rss_mb(self) -> float | None:
-        """The server's peak resident set (VmHWM), read before it stops."""
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        return None
+def peak_rss_of(pid: int) -> float | None:
+    """A running process's peak resident set in MB (VmHWM), or ``None``."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return None
 
 
-def start_server(location: str, timeout_s: int, log_path: Path) -> Server:
-    """``oxigraph serve-read-only`` on 127.0.0.1, waited for until it answers."""
-    port = free_port()
-    cmd = [
-        oxigraph_binary(),
-        "serve-read-only",
-        "--location",
-        location,
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--timeout-s",
-        str(int(timeout_s)),
-    ]
-    log = log_path.open("wb")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    log.close()
-    server = Server(proc, port)
-    query = urllib.request.quote("ASK { ?s ?p ?o }")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"oxigraph exited with {proc.returncode}: see {log_path}")
-        try:
-            with urllib.request.urlopen(f"{server.url}?query={query}", timeout=2) as r:
-                if r.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.1)
-    stop_server(server)
-    raise RuntimeError("oxigraph did not answer within 60 s")
+# --- Revisions --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Revision:
+    """A copy of glamgraph to run: the working tree, or a git revision extracted for the bench."""
+
+    label: str
+    root: Path
 
 
-def stop_server(server: Server) -> None:
-    """Stop the server by its PID (SIGTERM, then SIGKILL) and reap it."""
-    if server.process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(server.pid, signal.SIGTERM)
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def working_tree() -> Revision:
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        return Revision(f"this tree ({_git('describe', '--always', '--dirty')})", REPO)
+    return Revision("this tree", REPO)
+
+
+def checkout(rev: str, workdir: Path) -> Revision:
+    """``rev``'s files (``git archive``) under ``workdir/rev-SHA``, extracted once."""
     try:
-        server.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(server.pid, signal.SIGKILL)
-        server.process.wait(timeout=15)
+        sha = _git("rev-parse", "--verify", f"{rev}^{{commit}}")
+    except subprocess.CalledProcessError as exc:
+        raise SystemExit(f"--baseline {rev}: not a git revision ({exc.stderr.strip()})") from exc
+    dest = workdir / f"rev-{sha[:12]}"
+    if not (dest / ".bench-complete").is_file():
+        if dest.exists():
+            shutil.rmtree(dest)
+        tmp = workdir / f".rev-{sha[:12]}.partial"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        data = subprocess.run(
+            ["git", "-C", str(REPO), "archive", "--format=tar", sha],
+            capture_output=True,
+            check=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            tar.extractall(tmp, filter="data")
+        (tmp / ".bench-complete").write_text(sha + "\n", "utf-8")
+        tmp.rename(dest)
+    return Revision(f"{rev} ({sha[:7]})", dest)
 
 
-# --- End to end (glamgraph coverage world) ----------------------------------------------------
-_API_SNIPPET = """
-import json, sys, time
-from glamgraph.coverage import coverage
-from glamgraph.sparql import Settings, get_engine
-url, lua = sys.argv[1], sys.argv[2]
-eng = get_engine(url, Settings(use_cache=False, min_interval_s=0, timeout_s=600))
-t0 = time.perf_counter()
-cov = coverage("world", endpoint=eng, module=lua, quiet=True)
-wall = time.perf_counter() - t0
-print(json.dumps({
-    "wall_s": wall,
-    "queries": len(cov.provenance),
-    "query_s": sum(p.get("duration_s", 0) for p in cov.provenance),
-    "rows": {r.region: [r.institutions, list(r.affiliates)] for r in cov.rows},
-    "unplaced": sorted(u.qid for u in cov.unplaced),
-}))
-"""
+def _env(rev: Revision, **extra: str) -> dict[str, str]:
+    """The environment of a run of ``rev``: its tree first on ``PYTHONPATH``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GLAMGRAPH_")}
+    env["PYTHONPATH"] = str(rev.root)
+    env.update(extra)
+    return env
 
 
-def _timed_subprocess(
-    cmd: list[str], env: dict[str, str], timeout_s: float
-) -> tuple[subprocess.CompletedProcess[str] | None, float, float | None]:
-    """Run ``cmd`` under ``/usr/bin/time -v`` when there is one: (process, wall s, peak RSS MB)."""
-    time_bin = "/usr/bin/time" if Path("/usr/bin/time").exists() else ""
-    full = [time_bin, "-v", *cmd] if time_bin else cmd
+# --- Profiled runs ----------------------------------------------------------------------------
+def profiled_run(
+    rev: Revision,
+    cli_args: list[str],
+    env: dict[str, str],
+    timeout_s: float,
+    json_path: Path,
+    *,
+    api: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """One run of :mod:`profile_run` for ``rev``: its JSON report, with the process wall time."""
+    json_path.unlink(missing_ok=True)
+    cmd = [sys.executable, str(HERE / "profile_run.py"), "--json", str(json_path)]
+    if api is not None:
+        cmd += ["--api", *(f"--{k}={v}" for k, v in api.items())]
+    else:
+        cmd += ["--", *cli_args]
     t0 = time.perf_counter()
-    # A session of its own, so that a timeout or ^C ends the run and its child by their group id.
-    popen = subprocess.Popen(
-        full,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        start_new_session=True,
-    )
-
-    def kill() -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(popen.pid, signal.SIGKILL)
-        popen.communicate()
-
     try:
-        stdout, stderr = popen.communicate(timeout=timeout_s)
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        kill()
-        return None, time.perf_counter() - t0, None
-    except BaseException:
-        kill()
-        raise
+        return {"status": f"TIMEOUT after {timeout_s:.0f} s", "process_wall_s": timeout_s}
     wall = time.perf_counter() - t0
-    proc = subprocess.CompletedProcess(full, popen.returncode, stdout, stderr)
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    return proc, wall, (int(rss.group(1)) / 1024 if rss else None)
+    if not json_path.is_file():
+        tail = " | ".join(proc.stderr.strip().splitlines()[-3:])[:500]
+        return {"status": f"ERROR exit {proc.returncode}: {tail}", "process_wall_s": wall}
+    report: dict[str, Any] = json.loads(json_path.read_text("utf-8"))
+    report["process_wall_s"] = wall
+    report["status"] = "ran"
+    if report.get("exit") != 0:
+        tail = report.get("error") or " | ".join(proc.stderr.strip().splitlines()[-3:])[:500]
+        report["status"] = f"ERROR exit {report.get('exit')}: {tail}"
+    if Path(str(report.get("glamgraph", ""))).resolve() != rev.root.resolve():
+        report["status"] = f"ERROR: ran glamgraph from {report.get('glamgraph')}, not {rev.root}"
+    return report
 
 
-def _error_tail(proc: subprocess.CompletedProcess[str]) -> str:
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip() and not ln.startswith("\t")]
-    return " | ".join(lines[-3:])[:500]
-
-
-def bench_end_to_end(
+def bench_coverage_world(
     url: str,
     meta: dict[str, Any],
     expected: dict[str, Any],
-    workdir: Path,
-    timeout_s: float,
-    *,
-    api: bool = False,
-) -> dict[str, Any]:
-    """``glamgraph coverage world`` on the served world, checked against the expected answer.
-
-    * ``cli-cold`` / ``cli-warm``: the command as a user runs it (``--endpoint URL``, a fresh
-      then a filled query cache), wall time and peak RSS (``/usr/bin/time -v``);
-    * ``api`` (with ``api=True``, ``--e2e-api``): ``glamgraph.coverage.coverage("world",
-      endpoint=engine)`` in-process with an engine that neither pauses between requests nor
-      caches; ``client_s`` is its time outside the queries (graph, counts, network, no files).
-
-    Skipped, with the reason, while ``glamgraph.coverage`` does not import.
-    """
-    try:
-        importlib.import_module("glamgraph.coverage")
-        importlib.import_module("glamgraph.cli.coverage")
-    except Exception as exc:  # whatever keeps it from importing
-        return {"status": f"skipped: glamgraph.coverage is not importable yet ({exc!r})"}
-    out: dict[str, Any] = {"status": "ran"}
-    cache = workdir / f"e2e-cache-{meta['n']}"
+    rev: Revision,
+    tag: str,
+    args: argparse.Namespace,
+    say: Callable[[str], None],
+) -> dict[str, dict[str, Any]]:
+    """``coverage world`` cold then warm for one revision, profiled and checked."""
+    workdir: Path = args.workdir
+    cache = workdir / f"cache-{tag}-{meta['n']}"
     if cache.exists():
         shutil.rmtree(cache)
-    env = {**os.environ, "GLAMGRAPH_CACHE_DIR": str(cache)}
-    for run in ("cli-cold", "cli-warm"):
-        out_dir = workdir / f"e2e-out-{meta['n']}-{run}"
+    env = _env(rev, GLAMGRAPH_CACHE_DIR=str(cache))
+    out: dict[str, dict[str, Any]] = {}
+    for mode in ("cold", "warm"):
+        out_dir = workdir / f"out-{tag}-{meta['n']}-{mode}"
         if out_dir.exists():
             shutil.rmtree(out_dir)
-        cmd = [sys.executable, "-m", "glamgraph", "coverage", "world", "--endpoint", url]
-        cmd += ["--affiliates", meta["affiliates"], "--out", str(out_dir), "--quiet"]
-        cmd += ["--no-fallback", "--timeout", "600"]
-        proc, wall, rss = _timed_subprocess(cmd, env, timeout_s)
-        entry: dict[str, Any] = {"wall_s": wall, "peak_rss_mb": rss}
-        if proc is None:
-            entry["check"] = f"TIMEOUT after {timeout_s:.0f} s"
-        elif proc.returncode != 0:
-            entry["check"] = f"ERROR exit {proc.returncode}"
-            entry["error"] = _error_tail(proc)
-        else:
-            entry["check"], entry["diffs"] = _check_outputs(out_dir, expected)
-            with contextlib.suppress(OSError, ValueError, KeyError):
-                runinfo = json.loads((out_dir / "run.json").read_text("utf-8"))
-                prov = runinfo["provenance"]
-                entry["queries"] = sum(0 if p.get("from_cache") else 1 for p in prov)
-                entry["query_s"] = sum(
-                    p.get("duration_s", 0) for p in prov if not p.get("from_cache")
-                )
-        out[run] = entry
-        if proc is None or proc.returncode != 0:
-            return out
-    if not api:
-        return out
-    cmd = [sys.executable, "-c", _API_SNIPPET, url, meta["affiliates"]]
-    proc, wall, rss = _timed_subprocess(cmd, env, timeout_s)
-    entry = {"wall_s": wall, "peak_rss_mb": rss}
-    if proc is None or proc.returncode != 0:
-        entry["check"] = "TIMEOUT" if proc is None else f"ERROR exit {proc.returncode}"
-        if proc is not None:
-            entry["error"] = _error_tail(proc)
-    else:
-        data = json.loads(proc.stdout.strip().splitlines()[-1])
-        entry.update({k: data[k] for k in ("queries", "query_s")})
-        entry["coverage_s"] = data["wall_s"]
-        entry["client_s"] = data["wall_s"] - data["query_s"]
-        diffs = _diff_rows(
-            {q: (v[0], sorted(v[1])) for q, v in data["rows"].items()},
-            set(data["unplaced"]),
-            expected,
+        cli_args = ["coverage", "world", "--endpoint", url, "--affiliates", meta["affiliates"]]
+        cli_args += ["--out", str(out_dir), "--quiet", "--no-fallback", "--timeout", "600"]
+        api = None
+        if args.api:
+            api = {"endpoint": url, "affiliates": meta["affiliates"], "out": str(out_dir)}
+        rep = profiled_run(
+            rev, cli_args, env, args.e2e_timeout, workdir / f"profile-{tag}-{mode}.json", api=api
         )
-        entry["check"], entry["diffs"] = ("PASS" if not diffs else "FAIL"), diffs[:20]
-    out["api"] = entry
+        if rep["status"] == "ran":
+            rep["check"], rep["diffs"] = check_outputs(out_dir, expected)
+            if mode == "warm" and rep.get("requests"):
+                rep["diffs"] = [f"warm run sent {rep['requests']} requests", *rep["diffs"]]
+        else:
+            rep["check"] = "FAIL"
+            rep["diffs"] = [rep["status"]]
+        say(
+            f"{rev.label} {mode}: {rep['process_wall_s']:.1f} s, "
+            f"{rep.get('requests', '?')} requests, peak RSS {rep.get('peak_rss_mb') or 0:.0f} MB, "
+            f"check {rep['check']}"
+            + ("".join(f"\n      {d}" for d in rep["diffs"][:5]) if rep["diffs"] else "")
+        )
+        if rep.get("missing") and mode == "cold":
+            say(
+                f"  not in this revision (time folded into the caller): {', '.join(rep['missing'])}"
+            )
+        out[mode] = rep
+        if rep["status"] != "ran":
+            break
+    return out
+
+
+def bench_snapshot(rev: Revision, args: argparse.Namespace) -> dict[str, Any]:
+    """``glamgraph coverage Q46 --endpoint snapshot`` as a user runs it: wall time, median."""
+    walls: list[float] = []
+    out_dir = args.workdir / "out-snapshot"
+    env = _env(rev, GLAMGRAPH_CACHE_DIR=str(args.workdir / "cache-snapshot"))
+    for _ in range(args.snapshot_runs):
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        cmd = [sys.executable, "-m", "glamgraph", "coverage", SNAPSHOT_REGION]
+        cmd += ["--endpoint", "snapshot", "--out", str(out_dir), "--quiet"]
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+        walls.append(time.perf_counter() - t0)
+        if proc.returncode != 0:
+            tail = " | ".join(proc.stderr.strip().splitlines()[-3:])[:300]
+            return {"status": f"ERROR exit {proc.returncode}: {tail}", "walls": walls}
+    return {"status": "ran", "walls": walls, "median_s": statistics.median(walls)}
+
+
+# --- Checks -----------------------------------------------------------------------------------
+def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def expected_nearest(expected: dict[str, Any]) -> dict[str, tuple[str, int | None]]:
+    """The contract's nearest affiliate of each uncovered country: (code, hops or ``None``).
+
+    Fewest border hops to a covered country, ties broken by great-circle distance between the
+    countries' coordinates, then by code; with no border path, the covered country nearest by
+    distance (none without coordinates: the fallback contact is then left unchecked). Computed
+    from the world's own facts (``expected-*.json``), not by glamgraph.
+    """
+    countries: dict[str, Any] = expected["countries"]
+    if not all("borders" in c for c in countries.values()):
+        return {}
+    covered = {q for q, c in countries.items() if c["affiliates"]}
+
+    def coord(q: str) -> tuple[float, float] | None:
+        c = countries.get(q) or {}
+        return (c["lat"], c["lon"]) if c.get("lat") is not None else None
+
+    def dist(a: str, b: str) -> float:
+        ca, cb = coord(a), coord(b)
+        return _haversine_km(ca, cb) if ca and cb else math.inf
+
+    out: dict[str, tuple[str, int | None]] = {}
+    for q, c in countries.items():
+        if q in covered or not c["institutions"]:
+            continue
+        hops: dict[str, int] = {q: 0}
+        queue = [q]
+        found: list[str] = []
+        while queue and not found:
+            nxt: list[str] = []
+            for a in queue:
+                for b in countries[a]["borders"]:
+                    if b in countries and b not in hops:
+                        hops[b] = hops[a] + 1
+                        nxt.append(b)
+            found = [b for b in nxt if b in covered]
+            queue = nxt
+        if found:
+            best = min(
+                ((dist(q, b), code, b) for b in found for code in countries[b]["affiliates"]),
+            )
+            out[q] = (best[1], hops[best[2]])
+        elif covered and coord(q) is not None:  # no border path: by distance alone
+            best = min(
+                (dist(q, b), code, b) for b in covered for code in countries[b]["affiliates"]
+            )
+            out[q] = (best[1], None)
     return out
 
 
 def _diff_rows(
-    rows: dict[str, tuple[int, list[str]]], unplaced: set[str], expected: dict[str, Any]
+    rows: dict[str, dict[str, str]], unplaced: set[str], expected: dict[str, Any]
 ) -> list[str]:
     diffs: list[str] = []
+    nearest = expected_nearest(expected)
     for qid, want in expected["countries"].items():
-        if qid not in rows:
+        row = rows.get(qid)
+        if row is None:
             diffs.append(f"{qid}: no row")
             continue
-        n, affs = rows[qid]
+        n, affs = int(row.get("institutions") or 0), sorted(row.get("affiliates", "").split())
         if n != want["institutions"]:
             diffs.append(f"{qid}: institutions {n}, expected {want['institutions']}")
         if affs != want["affiliates"]:
             diffs.append(f"{qid}: affiliates {affs}, expected {want['affiliates']}")
+        if qid in nearest:
+            code, hops = nearest[qid]
+            got = (row.get("nearest_affiliate") or "").split()[:1]
+            got_hops = row.get("hops", "")
+            if got != [code] or ("hops" in row and got_hops != ("" if hops is None else str(hops))):
+                diffs.append(
+                    f"{qid}: nearest {row.get('nearest_affiliate')} ({got_hops} hops), "
+                    f"expected {code} ({hops} hops)"
+                )
     for qid in sorted(set(rows) - set(expected["countries"])):
         diffs.append(f"{qid}: unexpected row")
     want_u = set(expected["unplaced"])
@@ -840,16 +398,14 @@ def _diff_rows(
     return diffs
 
 
-def _check_outputs(out_dir: Path, expected: dict[str, Any]) -> tuple[str, list[str]]:
-    """``regions.csv`` (institutions, affiliates) and ``unplaced.csv`` against the answer."""
+def check_outputs(out_dir: Path, expected: dict[str, Any]) -> tuple[str, list[str]]:
+    """``regions.csv`` (institutions, affiliates, nearest) and ``unplaced.csv`` against the
+    expected answer."""
     path = out_dir / "regions.csv"
     if not path.is_file():
         return "FAIL", [f"no {path.name}"]
     with path.open(encoding="utf-8", newline="") as f:
-        rows = {
-            r["region"]: (int(r["institutions"] or 0), sorted(r.get("affiliates", "").split()))
-            for r in csv.DictReader(f)
-        }
+        rows = {r["region"]: r for r in csv.DictReader(f)}
     unplaced: set[str] = set()
     upath = out_dir / "unplaced.csv"
     if upath.is_file():
@@ -860,11 +416,9 @@ def _check_outputs(out_dir: Path, expected: dict[str, Any]) -> tuple[str, list[s
 
 
 # --- One size ---------------------------------------------------------------------------------
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def bench_size(n: int, args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, Any]:
+def bench_size(
+    n: int, revs: list[Revision], args: argparse.Namespace, say: Callable[[str], None]
+) -> dict[str, Any]:
     workdir: Path = args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
     meta = ensure_world(n, args.seed, workdir, args.fresh)
@@ -880,141 +434,32 @@ def bench_size(n: int, args: argparse.Namespace, say: Callable[[str], None]) -> 
     expected = json.loads(Path(meta["expected"]).read_text("utf-8"))
     result: dict[str, Any] = {"n": n, "seed": args.seed, "world": meta, "store": store}
     result["loadavg_start"] = os.getloadavg()
-    batches = dict(args.batches)
-    result["batches"] = batches
-    server = start_server(store["location"], args.query_timeout, workdir / f"oxigraph-{n}.log")
+    server = oxiserver.start([], Path(store["location"]), timeout_s=args.query_timeout)
     try:
         say(f"oxigraph serve-read-only on {server.url} (pid {server.pid})")
-        engine = get_engine(
-            server.url, Settings(use_cache=False, min_interval_s=0, timeout_s=args.client_timeout)
-        )
-        t0 = time.perf_counter()
-        engine.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "warm-up")
-        result["warmup_s"] = time.perf_counter() - t0
-        say(f"warm-up (count every triple): {result['warmup_s']:.1f} s")
-
-        prec = Recorder(engine, "plan")
-        try:
-            plan = run_plan(engine, batches, prec)
-        except RuntimeError as exc:  # a plan query timed out or failed
-            result["plan"] = _summary(prec, "FAIL", [str(exc)])
-            result["plan"]["unplaced"] = 0
-        else:
-            pstatus, pdiffs = check(plan, expected, unplaced=True)
-            result["plan"] = _summary(prec, pstatus, pdiffs)
-            result["plan"]["unplaced"] = len(plan.unplaced)
-        say(_line("plan", result["plan"]))
-        for step, (q, s) in prec.steps().items():
-            say(f"    {step:<15} {q:>4} queries {s:8.2f} s")
-
-        glam = expected["glam_classes"]
-        countries = [c for c in expected["countries"]]
-        try:
-            result["overhead"] = measure_overhead(engine, server.url, glam, countries)
-        except (OSError, RuntimeError, SparqlError, ValueError) as exc:
-            result["overhead"] = {"error": f"{type(exc).__name__}: {exc}"}
-            say(f"client: not measured ({result['overhead']['error']})")
-        else:
-            o = result["overhead"]
-            say(
-                f"client: {o['query']} {o['rows']:,} rows, {o['bytes'] / 1e6:.1f} MB (urllib "
-                f"from oxigraph {o['raw_fetch_s']:.2f} s); replayed: urllib "
-                f"{o['replay_fetch_s']:.3f} s, engine.run {o['engine_run_s']:.3f} s, json.loads "
-                f"{o['json_loads_s']:.3f} s -> overhead {o['overhead_s']:.3f} s = "
-                f"{o['overhead_ratio']:.2f}x json.loads (of which glamgraph's parse "
-                f"{o['engine_parse_s']:.3f} s = {o['parse_ratio']:.2f}x)"
+        result["runs"] = {}
+        for i, rev in enumerate([] if args.skip_coverage else revs):
+            tag = "base" if i == 0 and len(revs) > 1 else "head"
+            result["runs"][rev.label] = bench_coverage_world(
+                server.url, meta, expected, rev, tag, args, say
             )
+        if args.plan:
+            import plan  # imports glamgraph: only with --plan
 
-        if args.skip_naive:
-            result["naive"] = None
-        else:
-            naive, nrec = run_naive(engine, args.naive_form, args.naive_budget)
-            nstatus, ndiffs = check(naive, expected, unplaced=False)
-            result["naive"] = _summary(nrec, nstatus, ndiffs)
-            result["naive"]["form"] = args.naive_form
-            result["naive"]["timeouts"] = len(naive.failed)
-            result["naive"]["skipped"] = len(naive.skipped)
-            say(_line("naive", result["naive"]))
-            incomplete = naive.failed or naive.skipped
-            if result["plan"]["check"] == "PASS":
-                ratio = result["naive"]["server_s"] / max(1e-9, result["plan"]["server_s"])
-                result["ratio"] = ratio
-                result["ratio_lower_bound"] = bool(incomplete)
-                say(
-                    f"ratio: naive/plan server time {'>= ' if incomplete else ''}{ratio:.1f}x, "
-                    f"queries {result['naive']['queries']} vs {result['plan']['queries']}"
-                )
-            else:
-                say("ratio: none (the plan did not pass)")
-
-        if args.skip_e2e:
-            result["end_to_end"] = {"status": "skipped: --skip-e2e"}
-        else:
-            result["end_to_end"] = bench_end_to_end(
-                server.url, meta, expected, workdir, args.e2e_timeout, api=args.e2e_api
-            )
-        say(f"end-to-end: {_e2e_line(result['end_to_end'])}")
-        result["server_peak_rss_mb"] = server.peak_rss_mb()
+            if args.batches is None:
+                b = plan.harvest_batches()
+                args.batches = {"class": b["class"], "country": b["country"], "admin": b["admin"]}
+            result |= plan.bench_plan(server.url, expected, args, say)
+        result["server_peak_rss_mb"] = peak_rss_of(server.pid)
     finally:
-        stop_server(server)
-    result["client_peak_rss_mb"] = rss_mb()
+        oxiserver.stop(server)
+    result["client_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["loadavg_end"] = os.getloadavg()
     say(
-        f"memory: oxigraph peak RSS {result.get('server_peak_rss_mb') or 0:.0f} MB, "
-        f"bench process peak RSS {result['client_peak_rss_mb']:.0f} MB; load average "
+        f"oxigraph peak RSS {result.get('server_peak_rss_mb') or 0:.0f} MB; load average "
         f"{result['loadavg_start'][0]:.2f} at start, {result['loadavg_end'][0]:.2f} at end"
     )
     return result
-
-
-def _summary(rec: Recorder, status: str, diffs: list[str]) -> dict[str, Any]:
-    slow = rec.slowest()
-    return {
-        "queries": len(rec.records),
-        "server_s": rec.server_s(),
-        "client_parse_s": rec.client_s(),
-        "slowest": asdict(slow) | {"server_s": slow.server_s} if slow else None,
-        "steps": {k: {"queries": q, "server_s": s} for k, (q, s) in rec.steps().items()},
-        "check": status,
-        "diffs": diffs[:20],
-        "records": [asdict(r) | {"server_s": r.server_s} for r in rec.records],
-    }
-
-
-def _line(name: str, s: dict[str, Any]) -> str:
-    slow = s["slowest"] or {"query": "-", "label": "", "server_s": 0.0}
-    extra = ""
-    if name == "naive" and (s.get("timeouts") or s.get("skipped")):
-        extra = f", {s['timeouts']} timed out, {s['skipped']} not run"
-    text = (
-        f"{name}: {s['queries']} queries, server {s['server_s']:.2f} s (client parse "
-        f"{s['client_parse_s']:.2f} s), slowest {slow['query']}"
-        f"{' [' + slow['label'] + ']' if slow['label'] else ''} {slow['server_s']:.2f} s{extra}; "
-        f"check {s['check']}"
-    )
-    if s["diffs"]:
-        text += "\n    " + "\n    ".join(s["diffs"][:10])
-    return text
-
-
-def _e2e_line(e: dict[str, Any]) -> str:
-    if e.get("status") != "ran":
-        return str(e.get("status"))
-    parts = []
-    for run in ("cli-cold", "cli-warm", "api"):
-        r = e.get(run)
-        if not r:
-            continue
-        rss = f", peak RSS {r['peak_rss_mb']:.0f} MB" if r.get("peak_rss_mb") else ""
-        q = ""
-        if "queries" in r:
-            q = f", {r['queries']} queries {r['query_s']:.1f} s"
-        if run == "api" and "client_s" in r:
-            q += f", client {r['client_s']:.1f} s"
-        err = f" ({r['error']})" if r.get("error") else ""
-        diffs = f" [{'; '.join(r['diffs'][:3])}]" if r.get("diffs") else ""
-        parts.append(f"{run} {r['wall_s']:.1f} s{q}{rss}: {r['check']}{err}{diffs}")
-    return "\n    " + "\n    ".join(parts)
 
 
 # --- Report -----------------------------------------------------------------------------------
@@ -1025,175 +470,264 @@ def machine() -> dict[str, str]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    mem = ""
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        mem = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.strip()
     oxi = ""
-    with contextlib.suppress(OSError, subprocess.SubprocessError, SystemExit):
+    with contextlib.suppress(OSError, subprocess.SubprocessError, RuntimeError):
         oxi = subprocess.run(
-            [oxigraph_binary(), "--version"], capture_output=True, text=True
-        ).stdout.strip()
-    commit = ""
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        commit = subprocess.run(
-            ["git", "-C", str(HERE.parent), "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
+            [oxiserver.oxigraph_binary(), "--version"], capture_output=True, text=True
         ).stdout.strip()
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "commit": commit,
         "nproc": str(os.cpu_count()),
         "cpu": cpu,
-        "free_h": mem,
         "python": platform.python_version(),
         "oxigraph": oxi,
     }
 
 
-TABLE_COLUMNS = (
-    ("institutions", lambda r: f"{r['n']:,}"),
-    ("triples", lambda r: f"{r['world']['triples'] / 1e6:.2f}M"),
-    ("load s", lambda r: f"{r['store']['load_s']:.1f}"),
-    ("plan q", lambda r: str(r["plan"]["queries"])),
-    ("plan server s", lambda r: f"{r['plan']['server_s']:.2f}"),
-    (
-        "plan slowest s",
-        lambda r: f"{r['plan']['slowest']['server_s']:.2f}" if r["plan"]["slowest"] else "-",
-    ),
-    ("naive q", lambda r: str(r["naive"]["queries"]) if r.get("naive") else "-"),
-    ("naive server s", lambda r: f"{r['naive']['server_s']:.1f}" if r.get("naive") else "-"),
-    (
-        "naive slowest s",
-        lambda r: f"{r['naive']['slowest']['server_s']:.2f}" if r.get("naive") else "-",
-    ),
-    (
-        "ratio",
-        lambda r: (
-            (f"{'>=' if r.get('ratio_lower_bound') else ''}{r['ratio']:.1f}x")
-            if r.get("ratio")
-            else "-"
-        ),
-    ),
-    (
-        "checks plan/naive",
-        lambda r: f"{r['plan']['check']}/{r['naive']['check'] if r.get('naive') else '-'}",
-    ),
-    (
-        "overhead x json",
-        lambda r: (
-            f"{r['overhead']['overhead_ratio']:.2f}" if "overhead_ratio" in r["overhead"] else "-"
-        ),
-    ),
-    ("oxigraph RSS MB", lambda r: f"{r.get('server_peak_rss_mb') or 0:.0f}"),
-    ("bench RSS MB", lambda r: f"{r['client_peak_rss_mb']:.0f}"),
-    ("e2e cold/warm/api s", lambda r: _e2e_cell(r, "wall_s", "{:.0f}")),
-    ("e2e RSS MB", lambda r: _e2e_cell(r, "peak_rss_mb", "{:.0f}")),
-    ("e2e checks", lambda r: _e2e_cell(r, "check", "{}")),
-)
+def _stage_rows(reports: list[dict[str, Any]]) -> list[str]:
+    """The stage names present in any report, in profile_run's order."""
+    seen: list[str] = []
+    for rep in reports:
+        for k in rep.get("stages", {}):
+            if k not in seen:
+                seen.append(k)
+    ordered: list[str] = []
+    for stage in profile_run.STAGES:
+        if stage == "write":
+            ordered += [k for k in seen if k.startswith("write ") and k not in profile_run.STAGES]
+        elif stage in seen:
+            ordered.append(stage)
+    return ordered + [k for k in seen if k not in ordered]
 
 
-def _e2e_cell(r: dict[str, Any], key: str, fmt: str) -> str:
-    e = r.get("end_to_end") or {}
-    if e.get("status") != "ran":
-        return "skipped"
-    vals = []
-    for run in ("cli-cold", "cli-warm", "api"):
-        v = (e.get(run) or {}).get(key)
-        vals.append("-" if v is None else fmt.format(v).split()[0])
-    return "/".join(vals)
-
-
-def table(results: list[dict[str, Any]], markdown: bool = False) -> str:
-    head = [c for c, _ in TABLE_COLUMNS]
-    rows = [[f(r) for _, f in TABLE_COLUMNS] for r in results]
+def _fmt_table(head: list[str], rows: list[list[str]], markdown: bool) -> str:
     if markdown:
-        lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
         return "\n".join(lines)
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
-    fmt = "  ".join(f"{{:>{w}}}" for w in widths)
-    return "\n".join([fmt.format(*head), *(fmt.format(*row) for row in rows)])
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    fmt = "  ".join(f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    return "\n".join([fmt.format(*head), *(fmt.format(*r) for r in rows)])
+
+
+def stage_table(result: dict[str, Any], markdown: bool = False) -> str:
+    """Seconds per stage, one column per (revision, cold|warm)."""
+    cols: list[tuple[str, dict[str, Any]]] = []
+    for label, runs in result["runs"].items():
+        for mode, rep in runs.items():
+            cols.append((f"{label} {mode}", rep))
+    reps = [r for _, r in cols]
+    head = ["stage (s)", *(c for c, _ in cols)]
+    rows: list[list[str]] = []
+    for stage in _stage_rows(reps):
+        cells = []
+        for rep in reps:
+            v = rep.get("stages", {}).get(stage)
+            calls = rep.get("calls", {}).get(stage)
+            extra = f" ({calls})" if stage in ("queries", "coverage queries") and calls else ""
+            cells.append("-" if v is None else f"{v:.2f}{extra}")
+        rows.append([stage, *cells])
+
+    def cell(rep: dict[str, Any], key: str, fmt: str) -> str:
+        v = rep.get(key)
+        return "-" if v is None else fmt.format(v)
+
+    rows.append(["unaccounted (startup)", *(cell(r, "unaccounted_s", "{:.2f}") for r in reps)])
+    rows.append(["wall (process)", *(cell(r, "process_wall_s", "{:.2f}") for r in reps)])
+    rows.append(["HTTP requests", *(cell(r, "requests", "{}") for r in reps)])
+    rows.append(["cache hits", *(cell(r, "cache_hits", "{}") for r in reps)])
+    rows.append(["peak RSS MB", *(cell(r, "peak_rss_mb", "{:.0f}") for r in reps)])
+    rows.append(["check", *(r.get("check", "-") for r in reps)])
+    return _fmt_table(head, rows, markdown)
+
+
+def _verdict(value: float | None, limit: float) -> str:
+    if value is None:
+        return "-"
+    return "PASS" if value <= limit else "MISS"
+
+
+def targets_table(
+    results: list[dict[str, Any]], snapshot: dict[str, dict[str, Any]], markdown: bool = False
+) -> str:
+    """The issue's targets per revision, PASS or MISS (sizes other than 100k: for reference)."""
+    labels = list(snapshot) or [lbl for r in results for lbl in r["runs"]]
+    labels = list(dict.fromkeys(labels))
+    head = ["target", *(f"{lbl}" for lbl in labels)]
+    rows: list[list[str]] = []
+    for r in results:
+        if r["n"] != TARGET_SIZE:
+            continue
+        for what, mode, key, limit in (
+            (
+                f"coverage world {TARGET_SIZE:,} cold <= {TARGET_COLD_S:g} s",
+                "cold",
+                "process_wall_s",
+                TARGET_COLD_S,
+            ),
+            (
+                f"coverage world {TARGET_SIZE:,} warm <= {TARGET_WARM_S:g} s",
+                "warm",
+                "process_wall_s",
+                TARGET_WARM_S,
+            ),
+            (f"peak RSS cold <= {TARGET_RSS_MB:,.0f} MB", "cold", "peak_rss_mb", TARGET_RSS_MB),
+            (f"peak RSS warm <= {TARGET_RSS_MB:,.0f} MB", "warm", "peak_rss_mb", TARGET_RSS_MB),
+        ):
+            cells = []
+            for lbl in labels:
+                rep = r["runs"].get(lbl, {}).get(mode, {})
+                v = rep.get(key)
+                cells.append("-" if v is None else f"{v:.1f} {_verdict(v, limit)}")
+            rows.append([what, *cells])
+    if not any(r["n"] == TARGET_SIZE for r in results):
+        rows.append(
+            [
+                f"coverage world: judged at {TARGET_SIZE:,} (--sizes {TARGET_SIZE})",
+                *("-" for _ in labels),
+            ]
+        )
+    if snapshot:
+        cells = []
+        for lbl in labels:
+            s = snapshot.get(lbl, {})
+            v = s.get("median_s")
+            cells.append(
+                s.get("status", "-") if v is None else f"{v:.2f} {_verdict(v, TARGET_SNAPSHOT_S)}"
+            )
+        rows.append(
+            [
+                f"coverage {SNAPSHOT_REGION} --endpoint snapshot <= {TARGET_SNAPSHOT_S:g} s (median)",
+                *cells,
+            ]
+        )
+    if not rows:
+        return f"(targets are set at {TARGET_SIZE:,} institutions; add it to --sizes)"
+    return _fmt_table(head, rows, markdown)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    defaults = _harvest_batches()
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="100000", help="institutions per world, comma-separated")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", type=Path, default=world.WORKDIR, help="bench/.work by default")
     ap.add_argument("--fresh", action="store_true", help="regenerate worlds and reload stores")
     ap.add_argument(
-        "--naive-form",
-        choices=("values", "inline"),
-        default="values",
-        help="naive query with the country as a VALUES row (default) or inlined as peers write it",
+        "--baseline",
+        metavar="REV",
+        help="also run the git revision REV (e.g. main, HEAD~3) and print both side by side",
     )
+    ap.add_argument(
+        "--api",
+        action="store_true",
+        help="profile coverage() + write_all() in Python instead of the command line",
+    )
+    ap.add_argument(
+        "--skip-coverage", action="store_true", help="no coverage world runs (e.g. --plan alone)"
+    )
+    ap.add_argument("--snapshot-runs", type=int, default=5, help="runs of coverage Q46 (median)")
+    ap.add_argument("--skip-snapshot", action="store_true")
+    ap.add_argument("--e2e-timeout", type=float, default=1800.0, help="per run, seconds")
     ap.add_argument(
         "--query-timeout",
         type=int,
         default=120,
         help="the server's per-query deadline in seconds (oxigraph --timeout-s; default 120)",
     )
-    ap.add_argument("--client-timeout", type=float, default=600.0)
-    ap.add_argument(
-        "--naive-budget", type=float, default=None, help="stop the naive plan after this many s"
+    ap.add_argument("--markdown", action="store_true", help="print the tables as Markdown too")
+    g = ap.add_argument_group(
+        "query-level plan comparison (--plan): glamgraph's query plan against the naive one"
     )
-    ap.add_argument("--skip-naive", action="store_true")
-    ap.add_argument("--skip-e2e", action="store_true")
-    ap.add_argument(
-        "--e2e-api",
-        action="store_true",
-        help="also time glamgraph's coverage() in-process (no cache): its time outside queries",
+    g.add_argument("--plan", action="store_true", help="also run the plan-vs-naive comparison")
+    g.add_argument(
+        "--naive-form",
+        choices=("values", "inline"),
+        default="values",
+        help="naive query with the country as a VALUES row (default) or inlined as peers write it",
     )
-    ap.add_argument("--e2e-timeout", type=float, default=1800.0)
-    ap.add_argument("--class-batch", type=int, default=defaults["class"], help="0: all at once")
-    ap.add_argument("--country-batch", type=int, default=defaults["country"], help="0: all")
-    ap.add_argument("--admin-batch", type=int, default=defaults["admin"], help="0: all")
-    ap.add_argument("--markdown", action="store_true", help="print the table as Markdown too")
+    g.add_argument("--client-timeout", type=float, default=600.0)
+    g.add_argument("--naive-budget", type=float, default=None, help="stop the naive plan after S")
+    g.add_argument("--skip-naive", action="store_true")
+    g.add_argument("--class-batch", type=int, help="default: glamgraph.harvest's; 0: all at once")
+    g.add_argument("--country-batch", type=int, help="default: glamgraph.harvest's; 0: all")
+    g.add_argument("--admin-batch", type=int, help="default: glamgraph.harvest's; 0: all")
     args = ap.parse_args(argv)
-    args.batches = {"class": args.class_batch, "country": args.country_batch}
-    args.batches["admin"] = args.admin_batch
+    args.batches = None
+    if None not in (args.class_batch, args.country_batch, args.admin_batch):
+        args.batches = {
+            "class": args.class_batch,
+            "country": args.country_batch,
+            "admin": args.admin_batch,
+        }
+    elif any(v is not None for v in (args.class_batch, args.country_batch, args.admin_batch)):
+        ap.error("--class-batch, --country-batch and --admin-batch go together")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    args.workdir.mkdir(parents=True, exist_ok=True)
 
+    revs = [working_tree()]
+    if args.baseline:
+        revs.insert(0, checkout(args.baseline, args.workdir))
     info = machine()
     print(f"glamgraph bench, {info['date']}: {info['nproc']} cores, {info['cpu']}")
-    print(f"{info['oxigraph']}, Python {info['python']}, glamgraph {info['commit']}")
-    print(f"batches {args.batches}, naive form {args.naive_form}")
+    print(f"{info['oxigraph']}, Python {info['python']}; load average {os.getloadavg()}")
+    print("revisions: " + "; ".join(f"{r.label} at {r.root}" for r in revs))
     results = []
     t_all = time.perf_counter()
     for n in sizes:
         print(f"\n== {n:,} institutions (seed {args.seed})")
         t0 = time.perf_counter()
-        res = bench_size(n, args, lambda s: print("  " + s, flush=True))
+        res = bench_size(n, revs, args, lambda s: print("  " + s, flush=True))
         res["total_s"] = time.perf_counter() - t0
-        print(f"  size done in {res['total_s']:.0f} s")
+        for runs in res["runs"].values():
+            for rep in runs.values():
+                if "wall_s" in rep:
+                    rep["unaccounted_s"] = rep["wall_s"] - sum(rep["stages"].values())
+        if res["runs"]:
+            print()
+            print(stage_table(res))
         results.append(res)
-    print()
-    print(table(results))
+    snapshot: dict[str, dict[str, Any]] = {}
+    if not args.skip_snapshot:
+        print(f"\n== coverage {SNAPSHOT_REGION} --endpoint snapshot ({args.snapshot_runs} runs)")
+        for rev in revs:
+            snapshot[rev.label] = s = bench_snapshot(rev, args)
+            walls = ", ".join(f"{w:.2f}" for w in s["walls"])
+            print(f"  {rev.label}: {s.get('median_s', float('nan')):.2f} s median ({walls})")
+    print(f"\n== targets (load average now {os.getloadavg()[0]:.2f})")
+    print(targets_table(results, snapshot))
+    if args.plan:
+        import plan
+
+        print("\n== query plan vs naive plan")
+        print(plan.table(results))
     if args.markdown:
+        for r in (r for r in results if r["runs"]):
+            print(f"\n{r['n']:,} institutions\n")
+            print(stage_table(r, markdown=True))
         print()
-        print(table(results, markdown=True))
+        print(targets_table(results, snapshot, markdown=True))
+        if args.plan:
+            print()
+            print(plan.table(results, markdown=True))
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     out = args.workdir / f"results-{stamp}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "machine": info,
-                "args": vars(args) | {"workdir": str(args.workdir)},
-                "results": results,
-            },
-            indent=1,
-            default=str,
-        )
-        + "\n",
-        "utf-8",
-    )
+    payload = {
+        "machine": info,
+        "args": vars(args) | {"workdir": str(args.workdir)},
+        "revisions": [{"label": r.label, "root": str(r.root)} for r in revs],
+        "results": results,
+        "snapshot": snapshot,
+    }
+    out.write_text(json.dumps(payload, indent=1, default=str) + "\n", "utf-8")
     print(f"\nall done in {time.perf_counter() - t_all:.0f} s; details in {out}")
-    ok = all(
-        r["plan"]["check"] == "PASS" and (not r.get("naive") or r["naive"]["check"] != "FAIL")
-        for r in results
-    )
+    checks = [
+        rep.get("check") for r in results for runs in r["runs"].values() for rep in runs.values()
+    ]
+    ok = all(c == "PASS" for c in checks)
+    if args.plan:
+        import plan
+
+        ok = ok and all(plan.ok(r) for r in results)
     return 0 if ok else 1
 
 

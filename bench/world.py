@@ -784,6 +784,9 @@ def generate(
                 "institutions": counts[c.qid],
                 "affiliates": covered.get(c.qid, []),
                 "covered": bool(covered.get(c.qid)),
+                "borders": list(c.borders),
+                "lat": c.lat,
+                "lon": c.lon,
             }
             for c in countries
         },
