@@ -11,7 +11,6 @@ import time
 from typing import Any
 
 import pytest
-from SPARQLWrapper import SPARQLExceptions as swe
 
 from glamgraph.errors import (
     BadQuery,
@@ -23,7 +22,6 @@ from glamgraph.errors import (
 )
 from glamgraph.sparql import Settings
 from glamgraph.sparql.remote import (
-    _sparqlwrapper_body,
     classify_body,
     classify_http_error,
     parse_retry_after,
@@ -168,12 +166,6 @@ def test_retry_after_values() -> None:
     future = parse_retry_after(email.utils.formatdate(time.time() + 30, usegmt=True))
     assert future is not None and 28 <= future <= 30
     assert parse_retry_after(email.utils.formatdate(time.time() - 30, usegmt=True)) == 0.0
-
-
-def test_the_body_sparqlwrapper_folded_into_its_message() -> None:
-    raw = b"SPARQL-QUERY: queryStr=x\n\tat java \xc3\xa9 'quoted'"
-    assert _sparqlwrapper_body(swe.EndPointInternalError(raw)) == raw
-    assert _sparqlwrapper_body(swe.EndPointInternalError()) == b""
 
 
 @pytest.mark.parametrize(

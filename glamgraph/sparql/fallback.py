@@ -68,6 +68,17 @@ class FallbackEngine(Engine):
         """Run the query text on the first engine that answers (each with its own cache)."""
         return self._chain(lambda e: e.select(text, name, use_cache=use_cache), name)
 
+    def run(
+        self, query: str | queries.Query, /, *, use_cache: bool | None = None, **params: object
+    ) -> QueryResult:
+        """``Engine.run`` on the first engine that answers, each writing the query in its dialect."""
+        name = query if isinstance(query, str) else query.name
+        return self._chain(lambda e: e.run(query, use_cache=use_cache, **params), name)
+
+    def supports(self, query: queries.Query) -> bool:
+        """Whether the first engine of the chain may run ``query``."""
+        return self.primary.supports(query)
+
     def run_split(self, query: str | queries.Query, /, **kwargs: Any) -> QueryResult:
         """``Engine.run_split`` on the first engine that completes the whole split.
 
