@@ -80,6 +80,7 @@ def test_malformed_endpoint_json_is_exit_3_in_one_line(
     line = one_line(err)
     assert why in line and "region-by-iso" in line
     assert len(line) < 600
+    assert len(proxy.requests) == 1  # a malformed answer is not resent
 
 
 def test_a_cache_entry_of_the_right_shape_with_wrong_types_is_refetched(
@@ -206,3 +207,21 @@ def test_a_client_deadline_on_a_split_query_splits_then_falls_back(
         get_engine(proxy.url, fast(timeout_s=0.5)).run(
             "institutions-by-class-and-country", country=countries, **params
         )
+
+
+def test_a_fallback_chain_moves_on_after_three_halvings(
+    proxy: fp.FaultProxy, oxigraph_server: Any, server_engine: Any
+) -> None:
+    """Not ~8 successive timeouts down to one value: 1/8 of the batch, then the next engine."""
+    countries = ["Q142", "Q183", "Q31", "Q55", "Q29", "Q189", "Q32", "Q233"]
+    countries += ["Q1033", "Q30", "Q17", "Q148", "Q16", "Q408", "Q115", "Q117"]
+    params = {"class_": ["Q33506", "Q7075"]}
+    proxy.always(fp.timeout_500())
+    eng = get_engine(proxy.url, fast(), fallback=[oxigraph_server.url])
+    res = eng.run_split(
+        "institutions-by-class-and-country", split="country", values=countries, **params
+    )
+    expected = server_engine.run("institutions-by-class-and-country", country=countries, **params)
+    assert sorted(map(str, res.rows)) == sorted(map(str, expected.rows))
+    assert res.fallback_from == proxy.url
+    assert [len(r.values("country")) for r in proxy.requests] == [16, 8, 4, 2]

@@ -87,6 +87,9 @@ class Settings:
             a QID-number range); a timeout at that size is final.
         fallback_cooldown_s: after an engine in a fallback chain fails for endpoint reasons
             (unavailable, rate limited, broken responses), later queries skip it for this long.
+        fallback_split_depth: in a fallback chain, how many times an engine other than the last
+            halves a split query that times out (3: down to 1/8 of it) before the next engine
+            gets the whole query; the last engine halves down to ``split_floor``.
         user_agent_extra: appended to glamgraph's User-Agent (e.g. your contact address).
         sleep: the function that waits (``time.sleep`` when ``None``); tests inject a recorder.
 
@@ -112,6 +115,7 @@ class Settings:
     cache_dir: str | os.PathLike[str] | None = None
     split_floor: int = 1
     fallback_cooldown_s: float = 300.0
+    fallback_split_depth: int = 3
     user_agent_extra: str = ""
     sleep: Callable[[float], None] | None = field(default=None, compare=False, repr=False)
 
@@ -273,6 +277,7 @@ class Engine(ABC):
         use_cache: bool | None = None,
         on_part: Callable[[QueryResult], None] | None = None,
         floor: int | None = None,
+        max_depth: int | None = None,
         **params: object,
     ) -> QueryResult:
         """Run a query over a partition (``split`` names a list parameter), halving on timeout.
@@ -283,7 +288,9 @@ class Engine(ABC):
         :class:`QueryTimeout` naming the values. Repeated values are run once. The parts' rows
         are merged without duplicates, in part order; the merged result's ``query_text`` is the
         unsplit query, ``parts`` and ``part_queries`` tell what was sent. ``on_part`` sees each
-        part's result as it arrives.
+        part's result as it arrives. ``max_depth`` (default: none) stops halving after that many
+        levels (a part of 1/2**max_depth of the whole that times out raises): a fallback chain
+        uses it to move to the next engine rather than halving on through more timeouts.
 
         >>> res = get_engine("snapshot").run_split(
         ...     "borders", split="region", values=["Q142", "Q183", "Q142"])
@@ -315,7 +322,7 @@ class Engine(ABC):
             return f"{len(part)} value(s) of {split!r} ({shown})"
 
         return self._split(
-            q.name, full_text, tuple(vals), run_part, halve, describe, lowest, on_part
+            q.name, full_text, tuple(vals), run_part, halve, describe, lowest, on_part, max_depth
         )
 
     def run_split_range(
@@ -330,6 +337,7 @@ class Engine(ABC):
         use_cache: bool | None = None,
         on_part: Callable[[QueryResult], None] | None = None,
         floor: int | None = None,
+        max_depth: int | None = None,
         **params: object,
     ) -> QueryResult:
         """Run a query over the integer range ``lo..hi`` (inclusive), halving it on timeout.
@@ -371,7 +379,9 @@ class Engine(ABC):
         def describe(part: tuple[int, int]) -> str:
             return f"the range {lo_param}={part[0]}..{hi_param}={part[1]}"
 
-        return self._split(q.name, full_text, (lo, hi), run_part, halve, describe, lowest, on_part)
+        return self._split(
+            q.name, full_text, (lo, hi), run_part, halve, describe, lowest, on_part, max_depth
+        )
 
     def _no_parts(self, name: str) -> QueryResult:
         """The result of a split query with nothing to split: no parts, no rows."""
@@ -389,28 +399,31 @@ class Engine(ABC):
         describe: Callable[[_P], str],
         lowest: int,
         on_part: Callable[[QueryResult], None] | None,
+        max_depth: int | None = None,
     ) -> QueryResult:
         """The adaptive splitter behind run_split and run_split_range."""
         watch = timed()
         results: list[QueryResult] = []
-        todo: list[_P] = [whole]
+        todo: list[tuple[_P, int]] = [(whole, 0)]
         while todo:
-            part = todo.pop()
+            part, depth = todo.pop()
             try:
                 res = run_part(part)
             except QueryTimeout as exc:
-                halves = halve(part)
+                deep = max_depth is not None and depth >= max_depth
+                halves = None if deep else halve(part)
                 if halves is None:
+                    why = f"split depth {max_depth}" if deep else f"split floor {lowest}"
                     raise QueryTimeout(
-                        f"{exc.message}; {describe(part)} still timed out and cannot be split "
-                        f"further (split floor {lowest})",
+                        f"{exc.message}; {describe(part)} still timed out and is not split "
+                        f"further ({why})",
                         endpoint=exc.endpoint,
                         query_name=exc.query_name or name,
                         status=exc.status,
                         attempts=exc.attempts,
                     ) from exc
                 log.info("%s: timeout for %s; splitting it in two", self.name, describe(part))
-                todo.extend(reversed(halves))
+                todo.extend((h, depth + 1) for h in reversed(halves))
                 continue
             results.append(res)
             if on_part is not None:

@@ -157,7 +157,9 @@ def classify_body(body: bytes, *, endpoint: str, name: str, status: int | None) 
     try:
         data = json.loads(text)
     except RecursionError:
-        raise BadResponse("JSON nested too deeply to be a SPARQL result", **kw) from None
+        raise BadResponse(
+            "JSON nested too deeply to be a SPARQL result", retryable=False, **kw
+        ) from None
     except json.JSONDecodeError as exc:
         # What follows the point where the JSON broke is the server's own report, if any.
         if _has_timeout_marker(text[max(0, exc.pos - 64) :]):
