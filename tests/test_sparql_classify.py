@@ -130,6 +130,12 @@ def test_user_agent_refusal_in_a_200_is_not_retried() -> None:
         (403, "You have been banned until 2026-01-01T00:00Z", {}, RateLimited, None),
         (403, "Please set a user-agent and respect our robot policy", {}, EndpointUnavailable, None),
         (404, "Not Found", {}, EndpointUnavailable, None),
+        (500, "Virtuoso 37000 Error TR...: transitive start not given\n\nSPARQL query:\n...", {}, BadQuery, None),
+        (500, "Virtuoso 37000 Error SP030: SPARQL compiler, line 2: syntax error", {}, BadQuery, None),
+        (500, "Virtuoso 22007 Error Function rdf_strlang_impl needs a valid language ID", {}, BadQuery, None),
+        (500, "SPARQL-QUERY: queryStr=x\njava.util.concurrent.ExecutionException: org.openrdf.query.MalformedQueryException: Encountered", {}, BadQuery, None),
+        (500, "Virtuoso S1T00 Error SR171: Transaction timed out", {}, QueryTimeout, None),
+        (503, "<html>Service Unavailable</html>", {}, EndpointUnavailable, None),
     ],
 )  # fmt: skip
 def test_http_errors(

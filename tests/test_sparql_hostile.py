@@ -225,3 +225,27 @@ def test_a_fallback_chain_moves_on_after_three_halvings(
     assert sorted(map(str, res.rows)) == sorted(map(str, expected.rows))
     assert res.fallback_from == proxy.url
     assert [len(r.values("country")) for r in proxy.requests] == [16, 8, 4, 2]
+
+
+def test_engine_kind_named_on_the_command_line_decides_the_dialect(
+    capsys: pytest.CaptureFixture[str], proxy: fp.FaultProxy
+) -> None:
+    args = [
+        "query",
+        "class-closure",
+        "--param",
+        "root=Q33506,Q7075",
+        "--no-cache",
+        "--format",
+        "csv",
+    ]
+    code, out_ox, err = run(capsys, *args, "--endpoint", proxy.url, "--engine-kind", "oxigraph")
+    assert code == 0, err
+    code, out_vt, err = run(capsys, *args, "--endpoint", proxy.url, "--engine-kind", "virtuoso")
+    assert code == 0, err
+    first, second = (r.query for r in proxy.requests)
+    assert "VALUES ?root { wd:Q33506 wd:Q7075 }" in first and "} UNION {" not in first
+    assert "UNION\n  { ?class wdt:P279* wd:Q7075" in second and "VALUES ?root" not in second
+    assert sorted(out_ox.splitlines()) == sorted(out_vt.splitlines()) and len(out_ox) > 100
+    code, _, err = run(capsys, *args, "--endpoint", proxy.url, "--engine-kind", "fuseki")
+    assert code == 2 and "fuseki" in err and "Traceback" not in err  # click: a usage error

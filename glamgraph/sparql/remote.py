@@ -380,7 +380,7 @@ def _bad_query_5xx(text: str) -> bool:
     """Whether a 5xx body reports an error of the query (compile, syntax), not of the server."""
     head = text.lstrip()[:400]
     return bool(
-        re.match(r"Virtuoso (37000|42000|22023|42S22|SP\d{3})\b", head)
+        re.match(r"Virtuoso (37000|22007|22023|42S22|SP\d{3})\b", head)
         or "SP030" in head
         or "MalformedQueryException" in text[:4000]
         or "Invalid SPARQL query" in head
