@@ -116,10 +116,11 @@ def test_a_response_above_the_size_cap_is_refused(proxy: fp.FaultProxy) -> None:
     assert time.monotonic() - t0 < 5
 
 
+@pytest.mark.parametrize("fault", [fp.drip(0.5), fp.drip_headers(0.5)], ids=["body", "headers"])
 def test_one_byte_a_second_ends_at_the_overall_deadline(
-    capsys: pytest.CaptureFixture[str], proxy: fp.FaultProxy
+    capsys: pytest.CaptureFixture[str], proxy: fp.FaultProxy, fault: fp.Fault
 ) -> None:
-    proxy.always(fp.drip(0.5))
+    proxy.always(fault)
     t0 = time.monotonic()
     code, _, err = run(capsys, *ARGS, "--endpoint", proxy.url, "--timeout", "2")
     took = time.monotonic() - t0

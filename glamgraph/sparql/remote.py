@@ -328,7 +328,69 @@ class _Redirect(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-_OPENER = urllib.request.build_opener(_Redirect())
+class _Watchdog:
+    """Shuts the sockets of one request down when its overall deadline passes.
+
+    Each socket read already waits at most the time left (see :func:`_read_body`), but a server
+    can trickle its status line and headers, which urllib reads before glamgraph sees the
+    response; the watchdog ends those too. Its connections register their sockets here.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self.sockets: list[socket.socket] = []
+        self.fired = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(timeout, self._fire)
+        self._timer.daemon = True
+
+    def add(self, sock: socket.socket | None) -> None:
+        with self._lock:
+            if sock is not None:
+                self.sockets.append(sock)
+                if self.fired:
+                    self._shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self.sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
+def _opener(watchdog: _Watchdog) -> urllib.request.OpenerDirector:
+    """An opener whose connections register their sockets with ``watchdog``."""
+
+    class _HTTPConnection(http.client.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            watchdog.add(self.sock)
+
+    class _HTTPSConnection(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            watchdog.add(self.sock)
+
+    class _HTTP(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(_HTTPConnection, req)
+
+    class _HTTPS(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(_HTTPSConnection, req)
+
+    return urllib.request.build_opener(_Redirect(), _HTTP(), _HTTPS())
 
 
 def _read_body(response: Any, deadline: float, cap: int) -> bytes:
@@ -508,8 +570,60 @@ class RemoteEngine(Engine):
         watch = timed()
         deadline = time.monotonic() + timeout
         self.queries_sent += 1
+        watchdog = _Watchdog(timeout)
         try:
-            with _OPENER.open(request, timeout=timeout) as response:
+            status, headers, body = self._exchange(request, watchdog, deadline, timeout, cap, name)
+        except SparqlError as exc:
+            if not watchdog.fired or isinstance(exc, QueryTimeout | BadQuery | RateLimited):
+                raise
+            watchdog.fired = True
+        if watchdog.fired:  # whatever the cut-off connection looked like: the deadline ran out
+            raise QueryTimeout(
+                f"no complete answer within the client's deadline of {timeout:g} s", **kw
+            )
+        if status != 200 and not body:
+            raise BadResponse(
+                f"an answer without a body (HTTP {status}); not resent",
+                status=status,
+                retryable=False,
+                **kw,
+            )
+        data = classify_body(body, endpoint=self.name, name=name, status=status)
+        rows = data["results"]["bindings"]
+        announced = headers.get("X-SPARQL-MaxRows")
+        row_cap = int(announced) if announced and announced.strip().isdigit() else self.row_cap
+        if row_cap is not None and len(rows) >= row_cap:
+            raise ResultCapped(
+                f"{len(rows)} rows, the server's row cap"
+                + (" (X-SPARQL-MaxRows)" if announced else f" for {self.kind}")
+                + ": the result may be cut; split the query",
+                status=status,
+                **kw,
+            )
+        return QueryResult(
+            vars=tuple(data["head"].get("vars", [])),
+            rows=rows,
+            query_name=name,
+            query_text=text,
+            endpoint=self.name,
+            endpoint_url=self.url,
+            started=started,
+            duration_s=watch(),
+        )
+
+    def _exchange(
+        self,
+        request: urllib.request.Request,
+        watchdog: _Watchdog,
+        deadline: float,
+        timeout: float,
+        cap: int,
+        name: str,
+    ) -> tuple[int, Any, bytes]:
+        """Send one request; its status, headers and body, or the classified error."""
+        kw: dict[str, Any] = {"endpoint": self.name, "query_name": name}
+        try:
+            with watchdog, _opener(watchdog).open(request, timeout=timeout) as response:
                 status = int(response.status)
                 headers = response.headers
                 self._note_server(headers)
@@ -562,35 +676,7 @@ class RemoteEngine(Engine):
                 ) from None
             what = f"{type(reason).__name__}: {reason}" if isinstance(reason, Exception) else reason
             raise EndpointUnavailable(f"connection failed ({what})", **kw) from None
-        if status != 200 and not body:
-            raise BadResponse(
-                f"an answer without a body (HTTP {status}); not resent",
-                status=status,
-                retryable=False,
-                **kw,
-            )
-        data = classify_body(body, endpoint=self.name, name=name, status=status)
-        rows = data["results"]["bindings"]
-        announced = headers.get("X-SPARQL-MaxRows")
-        row_cap = int(announced) if announced and announced.strip().isdigit() else self.row_cap
-        if row_cap is not None and len(rows) >= row_cap:
-            raise ResultCapped(
-                f"{len(rows)} rows, the server's row cap"
-                + (" (X-SPARQL-MaxRows)" if announced else f" for {self.kind}")
-                + ": the result may be cut; split the query",
-                status=status,
-                **kw,
-            )
-        return QueryResult(
-            vars=tuple(data["head"].get("vars", [])),
-            rows=rows,
-            query_name=name,
-            query_text=text,
-            endpoint=self.name,
-            endpoint_url=self.url,
-            started=started,
-            duration_s=watch(),
-        )
+        return status, headers, body
 
 
 def make_remote(endpoint: str, settings: Settings | None = None) -> RemoteEngine:

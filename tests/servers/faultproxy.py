@@ -27,6 +27,7 @@ fault                      the answer
                            only while a ``VALUES`` block is longer than N)
 ``capped(n)``              the real answer cut at n rows, ``X-SPARQL-MaxRows: n`` (Virtuoso)
 ``drip(s)``                200, then one byte every s seconds, never ending
+``drip_headers(s)``        the status line and headers one byte every s seconds
 ``huge(size)``             200 with a body of ``size`` bytes
 ``body_200(text)``         200 SPARQL JSON with exactly ``text`` (malformed results)
 ``redirect(code, url)``    a redirect to ``url``
@@ -355,6 +356,25 @@ class _Drip(Fault):
                 return
             h.wfile.write(bytes([byte]))
             h.wfile.flush()
+
+
+class _DripHeaders(Fault):
+    name = "drip headers"
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+
+    def respond(self, h: _Handler, rec: Recorded) -> None:
+        for byte in b"HTTP/1.0 200 OK\r\n" + b"X-Slow: " + b"a" * 10000:
+            if h.server.proxy.stopping.wait(self.interval):
+                return
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
+
+
+def drip_headers(interval: float = 1.0) -> Fault:
+    """The status line and headers one byte every ``interval`` seconds, never finished."""
+    return _DripHeaders(interval)
 
 
 def drip(interval: float = 1.0) -> Fault:
