@@ -34,7 +34,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[virtuoso.Server]:
-    server = virtuoso.start(WORLD_FILES, tmp_path_factory.mktemp("virtuoso-world"))
+    # ResultSetMaxRows below the store's size (the test world and Virtuoso's own triples), above
+    # any answer of the coverage flow: a cut can be provoked for real.
+    server = virtuoso.start(WORLD_FILES, tmp_path_factory.mktemp("virtuoso-world"), max_rows=1000)
     try:
         yield server
     finally:
@@ -156,3 +158,14 @@ def test_a_capped_result_is_split_until_every_row_arrives(
         )
     assert res.parts > 2
     assert rows(res) == rows(full)
+
+
+def test_the_real_row_cap_is_never_taken_as_a_complete_result(
+    virtuoso_server: virtuoso.Server,
+) -> None:
+    eng = get_engine(virtuoso_server.url, fast())
+    with pytest.raises(ResultCapped) as info:
+        eng.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "everything")
+    assert "1000 rows" in str(info.value) and "X-SPARQL-MaxRows" in str(info.value)
+    assert info.value.attempts == 1
+    assert len(eng.select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 999", "below")) == 999
