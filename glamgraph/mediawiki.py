@@ -50,6 +50,9 @@ from glamgraph.client import CacheWarning as CacheWarning  # re-exported: one ca
 from glamgraph.client import JsonStore, Settings, Verdict, call
 from glamgraph.errors import BadInput, MediaWikiError
 
+#: The client's deadline per request when ``Settings.timeout_s`` leaves it to the protocol.
+DEFAULT_TIMEOUT_S: Final = 30.0
+
 #: Settings of the MediaWiki client: the client layer's one :class:`~glamgraph.client.Settings`.
 MediaWikiSettings = Settings
 #: API error codes that mean "try again later" rather than "this request is wrong".
@@ -200,6 +203,8 @@ class MediaWikiClient:
         self.user_agent = settings.user_agent(
             f"urllib/{sys.version_info.major}.{sys.version_info.minor}"
         )
+        #: seconds to wait for one answer: ``Settings.timeout_s``, else MediaWiki's default
+        self.timeout_s = settings.timeout_s or DEFAULT_TIMEOUT_S
         self.requests_sent = 0
 
     # --- public -------------------------------------------------------------------------------
@@ -271,7 +276,7 @@ class MediaWikiClient:
         )
         self.requests_sent += 1
         try:
-            with urllib.request.urlopen(req, timeout=self.settings.timeout_s) as resp:
+            with urllib.request.urlopen(req, timeout=self.timeout_s) as resp:
                 body = resp.read()
                 headers: Mapping[str, str] = resp.headers
         except urllib.error.HTTPError as exc:
@@ -279,7 +284,7 @@ class MediaWikiClient:
                 exc.read()
             raise self._http_error(title, exc.code, exc.headers) from exc
         except TimeoutError as exc:
-            raise WaitOut(f"no answer within {self.settings.timeout_s:g} s") from exc
+            raise WaitOut(f"no answer within {self.timeout_s:g} s") from exc
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc.__class__.__name__
             raise WaitOut(f"connection failed: {reason}") from exc

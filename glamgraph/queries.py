@@ -6,7 +6,20 @@ Every query is a ``.rq`` file that starts with a ``#`` header::
     # returns: ?country ?iso ?label
     # param: continent qid
     # param: langs lang+ en mul
-    # engines: wdqs qlever oxigraph snapshot
+    # engines: wdqs qlever oxigraph virtuoso snapshot
+
+``engines`` lists the engines the query is meant for (``wdqs``, ``qlever``, ``oxigraph``,
+``virtuoso``, ``snapshot`` for the embedded store, ``graph`` for glamgraph's knowledge graph);
+:func:`supports` tells whether an engine kind may run it. Two header keys tell :func:`fill` how to
+write a parameter for engines that need constants:
+
+- ``# unroll: root``: on Virtuoso (and an endpoint of unknown make) the group holding
+  ``VALUES ?root { }`` is written once per value, joined by ``UNION``, with ``?root`` replaced
+  by the constant in it and bound by a ``BIND`` (Virtuoso needs a constant at a transitive path's
+  end: ``transitive start not given``).
+- ``# tagged: names lit en mul``: the block ``VALUES (?names ?lit) { }`` gets one row per value
+  and tag, the string and the same string as a tagged literal (``("Chad" "Chad"@en)``), so no
+  engine has to build the literal (Virtuoso's ``STRLANG`` refuses a tag from a variable).
 
 A parameter is used in the query body as an empty ``VALUES ?name { }`` block, which is valid
 SPARQL on its own. :func:`fill` checks each value against the parameter's type and writes it in
@@ -71,6 +84,8 @@ class Query:
     engines: tuple[str, ...] = ()
     params: dict[str, Param] = field(default_factory=dict)
     path: str = ""
+    unroll: tuple[str, ...] = ()
+    tagged: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 @cache
@@ -101,6 +116,8 @@ def parse(name: str, text: str, path: str = "") -> Query:
     title = returns = ""
     engines: tuple[str, ...] = ()
     params: dict[str, Param] = {}
+    unroll: list[str] = []
+    tagged: dict[str, tuple[str, tuple[str, ...]]] = {}
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
@@ -124,7 +141,118 @@ def parse(name: str, text: str, path: str = "") -> Query:
             ):
                 raise BadInput(f"query {name}: malformed param header: {rest!r}")
             params[parts[0]] = Param(parts[0], parts[1], tuple(parts[2:]))
-    return Query(name, text, title, returns, engines, params, path)
+        elif key == "unroll":
+            unroll.extend(rest.split())
+        elif key == "tagged":
+            parts = rest.split()
+            if len(parts) < 3 or not all(_NAME_RE.fullmatch(p) for p in parts[:2]):
+                raise BadInput(f"query {name}: malformed tagged header: {rest!r}")
+            try:
+                tags = tuple(ids.check_lang(t) for t in parts[2:])
+            except BadInput as exc:
+                raise BadInput(f"query {name}: malformed tagged header: {exc}") from None
+            tagged[parts[0]] = (parts[1], tags)
+    for pname in [*unroll, *tagged]:
+        if pname not in params:
+            raise BadInput(f"query {name}: header names an undeclared parameter {pname!r}")
+    return Query(name, text, title, returns, engines, params, path, tuple(unroll), tagged)
+
+
+#: Engine kinds that get a parameter marked ``# unroll:`` as constants (see the module docs).
+UNROLL_KINDS: Final = frozenset({"virtuoso", "generic"})
+#: What an ``# engines:`` entry means in engine kinds.
+_HEADER_KINDS: Final[Mapping[str, frozenset[str]]] = {
+    "wdqs": frozenset({"wdqs"}),
+    "qlever": frozenset({"qlever"}),
+    "oxigraph": frozenset({"oxigraph"}),
+    "virtuoso": frozenset({"virtuoso"}),
+    "snapshot": frozenset({"embedded"}),
+    "embedded": frozenset({"embedded"}),
+    "generic": frozenset({"generic"}),
+    "sparql": frozenset({"wdqs", "qlever", "oxigraph", "virtuoso", "embedded", "generic"}),
+}
+_REMOTE_KINDS: Final = frozenset({"wdqs", "qlever", "oxigraph", "virtuoso", "generic"})
+
+
+def supports(query: Query, kind: str) -> bool:
+    """Whether an engine of ``kind`` may run ``query`` by its ``# engines:`` header.
+
+    A query without the header runs anywhere. An endpoint of unknown make (``generic``) runs a
+    query meant for any remote SPARQL engine; a query meant only for ``graph`` (glamgraph's own
+    knowledge graph) runs on no endpoint.
+
+    >>> q = parse("t", "# engines: graph\\nSELECT * {}")
+    >>> supports(q, "oxigraph"), supports(q, "generic")
+    (False, False)
+    >>> supports(load("class-closure"), "virtuoso")
+    True
+    """
+    if not query.engines:
+        return True
+    allowed: set[str] = set()
+    for entry in query.engines:
+        allowed |= _HEADER_KINDS.get(entry, frozenset())
+    if kind == "generic":
+        return bool(allowed & _REMOTE_KINDS)
+    return kind in allowed
+
+
+def _skip_term(text: str, i: int) -> int:
+    """The index after the string literal, IRI or comment starting at ``i`` (else ``i``)."""
+    c = text[i]
+    if c == "#":
+        end = text.find("\n", i)
+        return len(text) if end < 0 else end
+    if c in "\"'":
+        j = i + 1
+        while j < len(text) and text[j] != c:
+            j += 2 if text[j] == "\\" else 1
+        return j + 1
+    if c == "<":
+        m = _IRI_RE.match(text, i)
+        return m.end() if m else i
+    return i
+
+
+_IRI_RE: Final = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+
+
+def _enclosing_group(text: str, pos: int) -> tuple[int, int]:
+    """The positions of the ``{`` and ``}`` of the innermost group around ``pos``."""
+    stack: list[int] = []
+    i = 0
+    opened = -1
+    while i < len(text):
+        j = _skip_term(text, i)
+        if j != i:
+            i = j
+            continue
+        c = text[i]
+        if i == pos:
+            if not stack:
+                break
+            opened = stack[-1]
+        if c == "{":
+            stack.append(i)
+        elif c == "}":
+            if not stack:
+                break
+            start = stack.pop()
+            if start == opened:
+                return start, i
+        i += 1
+    raise ValueError("no enclosing group")
+
+
+def _unroll(text: str, block: re.Match[str], pname: str, terms: list[str]) -> str:
+    """The group around ``block`` once per term, joined by ``UNION`` (see the module docs)."""
+    open_, close = _enclosing_group(text, block.start())
+    body = text[open_ + 1 : block.start()] + text[block.end() : close]
+    var = re.compile(r"[?$]" + re.escape(pname) + r"(?![A-Za-z0-9_])")
+    parts = [
+        "{ " + var.sub(_literal(t), body).strip() + f" BIND({t} AS ?{pname}) }}" for t in terms
+    ]
+    return text[: open_ + 1] + "\n  " + "\n  UNION\n  ".join(parts) + "\n" + text[close:]
 
 
 @cache
@@ -218,7 +346,13 @@ def fill(
     """The query text with every declared parameter written into its ``VALUES`` block.
 
     ``engine_kind`` names the engine the text is for, so a parameter can be rendered in the form
-    that engine accepts.
+    that engine accepts (``# unroll:`` and ``# tagged:`` in the module docs).
+
+    >>> q = parse("t", "# param: r qid+\\n# unroll: r\\nSELECT * { VALUES ?r { } ?c <p>* ?r }")
+    >>> print(fill(q, {"r": ["Q1", "Q2"]}, engine_kind="virtuoso").splitlines()[-5:])
+    ['SELECT * {', '  { ?c <p>* wd:Q1 BIND(wd:Q1 AS ?r) }', '  UNION', '  { ?c <p>* wd:Q2 BIND(wd:Q2 AS ?r) }', '}']
+    >>> fill(q, {"r": ["Q1", "Q2"]}, engine_kind="oxigraph").splitlines()[-1]
+    'SELECT * { VALUES ?r { wd:Q1 wd:Q2 } ?c <p>* ?r }'
 
     Raises :class:`BadInput` for an unknown parameter, a missing one without default, or a value
     that does not fit the parameter's type.
@@ -236,10 +370,37 @@ def fill(
         if not param.type.endswith("+") and len(raw) != 1:
             raise BadInput(f"query {query.name}: parameter {pname!r} takes one value")
         try:
-            terms = " ".join(term(param.type, v) for v in raw)
+            term_list = [term(param.type, v) for v in raw]
         except BadInput as exc:
             raise BadInput(f"query {query.name}, parameter {pname}: {exc}") from None
+        terms = " ".join(term_list)
+        if pname in query.tagged:
+            lit, tags = query.tagged[pname]
+            pattern = re.compile(
+                r"VALUES\s*\(\s*\?"
+                + re.escape(pname)
+                + r"\s+\?"
+                + re.escape(lit)
+                + r"\s*\)\s*\{\s*\}"
+            )
+            rows = " ".join(f"({t} {t}@{tag})" for t in term_list for tag in tags)
+            text, count = pattern.subn(_literal(f"VALUES (?{pname} ?{lit}) {{ {rows} }}"), text)
+            if count == 0:
+                raise BadInput(
+                    f"query {query.name}: no 'VALUES (?{pname} ?{lit}) {{ }}' block for parameter"
+                )
+            continue
         pattern = re.compile(r"VALUES\s+\?" + re.escape(pname) + r"\s*\{\s*\}")
+        if pname in query.unroll and engine_kind in UNROLL_KINDS:
+            found = pattern.search(text)
+            if found is not None:
+                try:
+                    text = _unroll(text, found, pname, term_list)
+                except ValueError:
+                    raise BadInput(
+                        f"query {query.name}: 'VALUES ?{pname} {{ }}' is in no group to unroll"
+                    ) from None
+                continue
         text, count = pattern.subn(_literal(f"VALUES ?{pname} {{ {terms} }}"), text)
         if count == 0:
             raise BadInput(f"query {query.name}: no 'VALUES ?{pname} {{ }}' block for parameter")

@@ -143,7 +143,9 @@ GLAM_FALLBACK_CONTACT_PAGE: Final = "https://meta.wikimedia.org/wiki/GLAM"
 
 # --- Endpoints ---------------------------------------------------------------------------------
 WDQS_URL: Final = "https://query.wikidata.org/sparql"
-QLEVER_URL: Final = "https://qlever.cs.uni-freiburg.de/api/wikidata"
+QLEVER_URL: Final = "https://qlever.dev/api/wikidata"
+#: QLever's earlier address, still accepted as an alias of ``QLEVER_URL``.
+QLEVER_OLD_URL: Final = "https://qlever.cs.uni-freiburg.de/api/wikidata"
 WDQS_UI: Final = "https://query.wikidata.org/#"
 QLEVER_UI: Final = "https://qlever.dev/wikidata/?query="
 

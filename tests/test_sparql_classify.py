@@ -11,7 +11,6 @@ import time
 from typing import Any
 
 import pytest
-from SPARQLWrapper import SPARQLExceptions as swe
 
 from glamgraph.errors import (
     BadQuery,
@@ -23,7 +22,6 @@ from glamgraph.errors import (
 )
 from glamgraph.sparql import Settings
 from glamgraph.sparql.remote import (
-    _sparqlwrapper_body,
     classify_body,
     classify_http_error,
     parse_retry_after,
@@ -132,6 +130,12 @@ def test_user_agent_refusal_in_a_200_is_not_retried() -> None:
         (403, "You have been banned until 2026-01-01T00:00Z", {}, RateLimited, None),
         (403, "Please set a user-agent and respect our robot policy", {}, EndpointUnavailable, None),
         (404, "Not Found", {}, EndpointUnavailable, None),
+        (500, "Virtuoso 37000 Error TR...: transitive start not given\n\nSPARQL query:\n...", {}, BadQuery, None),
+        (500, "Virtuoso 37000 Error SP030: SPARQL compiler, line 2: syntax error", {}, BadQuery, None),
+        (500, "Virtuoso 22007 Error Function rdf_strlang_impl needs a valid language ID", {}, BadQuery, None),
+        (500, "SPARQL-QUERY: queryStr=x\njava.util.concurrent.ExecutionException: org.openrdf.query.MalformedQueryException: Encountered", {}, BadQuery, None),
+        (500, "Virtuoso S1T00 Error SR171: Transaction timed out", {}, QueryTimeout, None),
+        (503, "<html>Service Unavailable</html>", {}, EndpointUnavailable, None),
     ],
 )  # fmt: skip
 def test_http_errors(
@@ -168,12 +172,6 @@ def test_retry_after_values() -> None:
     future = parse_retry_after(email.utils.formatdate(time.time() + 30, usegmt=True))
     assert future is not None and 28 <= future <= 30
     assert parse_retry_after(email.utils.formatdate(time.time() - 30, usegmt=True)) == 0.0
-
-
-def test_the_body_sparqlwrapper_folded_into_its_message() -> None:
-    raw = b"SPARQL-QUERY: queryStr=x\n\tat java \xc3\xa9 'quoted'"
-    assert _sparqlwrapper_body(swe.EndPointInternalError(raw)) == raw
-    assert _sparqlwrapper_body(swe.EndPointInternalError()) == b""
 
 
 @pytest.mark.parametrize(

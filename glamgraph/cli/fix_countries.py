@@ -129,7 +129,7 @@ def fix_countries(
         out_dir=out_dir,
         min_interval=min_interval,
         is_bot=bot,
-        timeout=timeout,
+        timeout=timeout if timeout is not None else 65.0,
         progress=show,
     )
     counts = Counter(r.action for r in results)

@@ -1,7 +1,7 @@
 """Options shared by several commands (endpoint, cache, fallback, timeout).
 
 ``engine_options`` adds ``--endpoint``, ``--no-cache``, ``--cache-ttl``, ``--timeout``,
-``--fallback`` and ``--no-fallback``; ``make_engine`` turns them into an engine. A command whose
+``--fallback``, ``--no-fallback`` and ``--engine-kind``; ``make_engine`` turns them into an engine. A command whose
 function does not declare ``fallback``/``no_fallback`` parameters still gets them: the decorator
 keeps them in the click context, where ``make_engine`` finds them.
 """
@@ -21,7 +21,7 @@ from glamgraph.errors import BadInput
 F = TypeVar("F", bound=Callable[..., Any])
 
 _META_KEY = "glamgraph.engine_options"
-_EXTRA = ("fallback", "no_fallback")
+_EXTRA = ("fallback", "no_fallback", "engine_kind")
 
 
 def engine_options(func: F) -> F:
@@ -42,6 +42,13 @@ def engine_options(func: F) -> F:
 
     out: Callable[..., Any] = wrapper
     out = click.option(
+        "--engine-kind",
+        type=click.Choice(["wdqs", "qlever", "oxigraph", "virtuoso", "generic"]),
+        default=None,
+        help="The make of a URL endpoint, which decides the SPARQL dialect and row cap "
+        "(default: detected once from the server's Server header).",
+    )(out)
+    out = click.option(
         "--no-fallback",
         is_flag=True,
         help="Never fall back to another endpoint (wdqs falls back to qlever by default).",
@@ -56,9 +63,9 @@ def engine_options(func: F) -> F:
     out = click.option(
         "--timeout",
         type=float,
-        default=65.0,
-        show_default=True,
-        help="Seconds the client waits for one HTTP answer.",
+        default=None,
+        help="Seconds the client waits for one whole HTTP answer (default: 65 for wdqs and "
+        "URLs, 35 for qlever, whose own deadline is 30 s).",
     )(out)
     out = click.option(
         "--cache-ttl",
@@ -87,10 +94,11 @@ def make_engine(
     endpoint: str,
     no_cache: bool,
     cache_ttl: float,
-    timeout: float,
+    timeout: float | None,
     *,
     fallback: Sequence[str] | None = None,
     no_fallback: bool | None = None,
+    engine_kind: str | None = None,
 ) -> Any:
     """The engine the shared options describe (errors: BadInput -> exit 2).
 
@@ -104,12 +112,16 @@ def make_engine(
         fallback = tuple(given.get("fallback") or ())
     if no_fallback is None:
         no_fallback = bool(given.get("no_fallback", False))
+    if engine_kind is None:
+        engine_kind = given.get("engine_kind")
     if not cache_ttl >= 0:
         raise BadInput(f"--cache-ttl: negative cache TTL {cache_ttl:g}; use 0 or more seconds")
-    if not (timeout > 0 and math.isfinite(timeout)):
+    if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
         raise BadInput(f"--timeout: must be a positive number of seconds, got {timeout:g}")
     if no_fallback and fallback:
         raise BadInput("--fallback and --no-fallback exclude each other")
     chain: list[str] | None = [] if no_fallback else (list(fallback) or None)
-    settings = Settings(use_cache=not no_cache, cache_ttl_s=cache_ttl, timeout_s=timeout)
+    settings = Settings(
+        use_cache=not no_cache, cache_ttl_s=cache_ttl, timeout_s=timeout, engine_kind=engine_kind
+    )
     return get_engine(endpoint, settings, fallback=chain)

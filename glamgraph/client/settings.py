@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from glamgraph import vocab
+from glamgraph import queries, vocab
 from glamgraph.client.agent import user_agent
 from glamgraph.errors import BadInput
 
@@ -37,7 +37,19 @@ class Settings:
     ``sleep``.
 
     Attributes:
-        timeout_s: the client's own deadline per HTTP request (connect and each read).
+        timeout_s: the client's own overall deadline per HTTP request (connect, headers and the
+            whole body, not per socket read); ``None`` (default) means the engine kind's:
+            65 s for WDQS (its deadline is 60 s), 35 s for QLever (its built-in 30 s), 65 s
+            otherwise. Running out of it counts as the query's timeout (split, then fall back).
+        max_response_bytes: the largest response body read (256 MiB); a larger one fails with
+            :class:`~glamgraph.errors.BadResponse` without being resent.
+        engine_kind: the make of a URL endpoint (``virtuoso``, ``oxigraph``, ``qlever``,
+            ``wdqs``, ``generic``), which decides the dialect queries are written in and the
+            row cap; ``None`` detects it once per endpoint from the ``Server`` header. The named
+            endpoints ``wdqs`` and ``qlever`` always have their own kind.
+        row_cap: the server's row cap on a SELECT result when it does not announce it
+            (Virtuoso's ``ResultSetMaxRows``: 10,000 by default, announced in ``X-SPARQL-MaxRows``
+            when it cuts); ``None`` uses the kind's known default.
         max_attempts: requests per query for transient failures (429, 5xx, resets, broken bodies).
         max_retry_after_s: the cap on a server's ``Retry-After`` (120 s): a longer requested wait
             fails with ``RateLimited`` instead of waiting.
@@ -57,6 +69,9 @@ class Settings:
             a QID-number range); a timeout at that size is final.
         fallback_cooldown_s: after an engine in a fallback chain fails for endpoint reasons
             (unavailable, rate limited, broken responses), later queries skip it for this long.
+        fallback_split_depth: in a fallback chain, how many times an engine other than the last
+            halves a split query that times out (3: down to 1/8 of it) before the next engine
+            gets the whole query; the last engine halves down to ``split_floor``.
         user_agent_extra: appended to glamgraph's User-Agent.
         contact: the operator's contact for the User-Agent (an email address or URL); ``None``
             reads ``GLAMGRAPH_CONTACT``.
@@ -71,7 +86,10 @@ class Settings:
     glamgraph.errors.BadInput: Settings.cache_ttl_s (--cache-ttl): negative cache TTL -1 s; use 0 or more seconds
     """
 
-    timeout_s: float = 65.0
+    timeout_s: float | None = None
+    max_response_bytes: int = 256 * 1024 * 1024
+    engine_kind: str | None = None
+    row_cap: int | None = None
     max_attempts: int = 5
     max_retry_after_s: float = 120.0
     retry_after_default_s: float = 60.0
@@ -84,6 +102,7 @@ class Settings:
     cache_dir: str | os.PathLike[str] | None = None
     split_floor: int = 1
     fallback_cooldown_s: float = 300.0
+    fallback_split_depth: int = 3
     user_agent_extra: str = ""
     contact: str | None = None
     maxlag: int = 5
@@ -99,7 +118,9 @@ class Settings:
                 "cache_ttl_s (--cache-ttl)",
                 f"negative cache TTL {self.cache_ttl_s:g} s; use 0 or more seconds",
             )
-        if not (self.timeout_s > 0 and math.isfinite(self.timeout_s)):
+        if self.timeout_s is not None and not (
+            self.timeout_s > 0 and math.isfinite(self.timeout_s)
+        ):
             raise bad(
                 "timeout_s (--timeout)",
                 f"must be a positive number of seconds, got {self.timeout_s:g}",
@@ -110,6 +131,16 @@ class Settings:
             raise bad("max_attempts", f"must be 1 or more, got {self.max_attempts}")
         if self.concurrency < 1:
             raise bad("concurrency", f"must be 1 or more, got {self.concurrency}")
+        if self.max_response_bytes < 1:
+            raise bad("max_response_bytes", f"must be 1 or more, got {self.max_response_bytes}")
+        if self.row_cap is not None and self.row_cap < 1:
+            raise bad("row_cap", f"must be 1 or more, got {self.row_cap}")
+        if self.engine_kind is not None and self.engine_kind not in queries.ENGINE_KINDS:
+            raise bad(
+                "engine_kind (--engine-kind)",
+                f"unknown engine kind {self.engine_kind!r} "
+                f"(known: {', '.join(queries.ENGINE_KINDS)})",
+            )
         if self.split_floor < 1:
             raise bad("split_floor", f"must be 1 or more, got {self.split_floor}")
         for name in (

@@ -48,7 +48,7 @@ from glamgraph._files import CACHE_ENV_VAR as ENV_VAR
 from glamgraph._files import atomic_path
 from glamgraph._files import cache_root as cache_root  # re-exported: where Cache lives
 from glamgraph.errors import CacheUnusable
-from glamgraph.sparql.result import QueryResult
+from glamgraph.sparql.result import QueryResult, check_bindings
 
 FORMAT: Final = "glamgraph-sparql-cache/1"
 SUBDIR: Final = "sparql"
@@ -129,7 +129,7 @@ class Cache:
         try:
             entry = json.loads(raw.decode("utf-8"))
             result = _from_entry(entry, endpoint_url, query_text)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             self._discard(path, str(exc) or exc.__class__.__name__)
             return None
         age = (_utcnow() - result.started).total_seconds()
@@ -188,13 +188,16 @@ def _from_entry(entry: Any, endpoint_url: str, query_text: str) -> QueryResult:
     res = entry["result"]
     vars_ = res["head"]["vars"]
     rows = res["results"]["bindings"]
-    if not isinstance(vars_, list) or not all(isinstance(v, str) for v in vars_):
-        raise ValueError("head.vars is not a list of names")
-    if not isinstance(rows, list) or not all(
-        isinstance(r, dict) and all(isinstance(t, dict) and "value" in t for t in r.values())
-        for r in rows
+    why = check_bindings(vars_, rows)
+    if why is not None:
+        raise ValueError(why)
+    if not isinstance(entry.get("query_name", ""), str) or not isinstance(
+        entry.get("endpoint", ""), str
     ):
-        raise ValueError("results.bindings is not a list of bindings")
+        raise ValueError("query_name or endpoint is not a string")
+    duration = entry.get("duration_s", 0.0)
+    if isinstance(duration, bool) or not isinstance(duration, int | float):
+        raise ValueError("duration_s is not a number")
     return QueryResult(
         vars=tuple(vars_),
         rows=rows,

@@ -16,6 +16,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
+from glamgraph import queries
 from glamgraph.errors import BadQuery, BadResponse
 from glamgraph.sparql.engine import Engine, Settings, timed
 from glamgraph.sparql.result import QueryResult
@@ -60,6 +61,11 @@ class EmbeddedEngine(Engine):
     """
 
     caches = False
+    kind: queries.EngineKind = "embedded"
+
+    def supports(self, query: queries.Query) -> bool:
+        """The snapshot's queries, and on glamgraph's knowledge graph (``graph:``) its own."""
+        return super().supports(query) or (self.url == "graph:" and "graph" in query.engines)
 
     def __init__(
         self,

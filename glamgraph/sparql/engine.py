@@ -109,11 +109,25 @@ class Engine(ABC):
 
         A trailing underscore is dropped from a parameter name, so a parameter that is a Python
         keyword can be passed as a keyword argument: ``class_=[...]`` fills ``class``.
+
+        Raises:
+            BadInput: the query's ``# engines:`` header does not list this engine's kind, or a
+                parameter is wrong.
         """
         q = queries.resolve(query) if isinstance(query, str) else query
+        kind = self.kind
+        if not self.supports(q):
+            raise BadInput(
+                f"query {q.name} is not meant for {self.name} (engine kind {kind}): its "
+                f"'# engines:' header lists {' '.join(q.engines)}"
+            )
         named = {(k[:-1] if k.endswith("_") and k[:-1] else k): v for k, v in params.items()}
-        text = queries.fill(q, named, engine_kind=self.kind)  # type: ignore[arg-type]
+        text = queries.fill(q, named, engine_kind=kind)  # type: ignore[arg-type]
         return q.name, f"#tool: glamgraph/{__version__} {q.name}\n{text}"
+
+    def supports(self, query: queries.Query) -> bool:
+        """Whether this engine may run ``query`` (its ``# engines:`` header; see queries.supports)."""
+        return queries.supports(query, self.kind)
 
     def run(
         self, query: str | queries.Query, /, *, use_cache: bool | None = None, **params: object
@@ -141,6 +155,7 @@ class Engine(ABC):
         use_cache: bool | None = None,
         on_part: Callable[[QueryResult], None] | None = None,
         floor: int | None = None,
+        max_depth: int | None = None,
         **params: object,
     ) -> QueryResult:
         """Run a query over a partition (``split`` names a list parameter), halving on timeout.
@@ -151,7 +166,9 @@ class Engine(ABC):
         :class:`QueryTimeout` naming the values. Repeated values are run once. The parts' rows
         are merged without duplicates, in part order; the merged result's ``query_text`` is the
         unsplit query, ``parts`` and ``part_queries`` tell what was sent. ``on_part`` sees each
-        part's result as it arrives.
+        part's result as it arrives. ``max_depth`` (default: none) stops halving after that many
+        levels (a part of 1/2**max_depth of the whole that times out raises): a fallback chain
+        uses it to move to the next engine rather than halving on through more timeouts.
 
         >>> res = get_engine("snapshot").run_split(
         ...     "borders", split="region", values=["Q142", "Q183", "Q142"])
@@ -183,7 +200,7 @@ class Engine(ABC):
             return f"{len(part)} value(s) of {split!r} ({shown})"
 
         return self._split(
-            q.name, full_text, tuple(vals), run_part, halve, describe, lowest, on_part
+            q.name, full_text, tuple(vals), run_part, halve, describe, lowest, on_part, max_depth
         )
 
     def run_split_range(
@@ -198,6 +215,7 @@ class Engine(ABC):
         use_cache: bool | None = None,
         on_part: Callable[[QueryResult], None] | None = None,
         floor: int | None = None,
+        max_depth: int | None = None,
         **params: object,
     ) -> QueryResult:
         """Run a query over the integer range ``lo..hi`` (inclusive), halving it on timeout.
@@ -239,7 +257,9 @@ class Engine(ABC):
         def describe(part: tuple[int, int]) -> str:
             return f"the range {lo_param}={part[0]}..{hi_param}={part[1]}"
 
-        return self._split(q.name, full_text, (lo, hi), run_part, halve, describe, lowest, on_part)
+        return self._split(
+            q.name, full_text, (lo, hi), run_part, halve, describe, lowest, on_part, max_depth
+        )
 
     def _no_parts(self, name: str) -> QueryResult:
         """The result of a split query with nothing to split: no parts, no rows."""
@@ -257,28 +277,31 @@ class Engine(ABC):
         describe: Callable[[_P], str],
         lowest: int,
         on_part: Callable[[QueryResult], None] | None,
+        max_depth: int | None = None,
     ) -> QueryResult:
         """The adaptive splitter behind run_split and run_split_range."""
         watch = timed()
         results: list[QueryResult] = []
-        todo: list[_P] = [whole]
+        todo: list[tuple[_P, int]] = [(whole, 0)]
         while todo:
-            part = todo.pop()
+            part, depth = todo.pop()
             try:
                 res = run_part(part)
             except QueryTimeout as exc:
-                halves = halve(part)
+                deep = max_depth is not None and depth >= max_depth
+                halves = None if deep else halve(part)
                 if halves is None:
+                    why = f"split depth {max_depth}" if deep else f"split floor {lowest}"
                     raise QueryTimeout(
-                        f"{exc.message}; {describe(part)} still timed out and cannot be split "
-                        f"further (split floor {lowest})",
+                        f"{exc.message}; {describe(part)} still timed out and is not split "
+                        f"further ({why})",
                         endpoint=exc.endpoint,
                         query_name=exc.query_name or name,
                         status=exc.status,
                         attempts=exc.attempts,
                     ) from exc
                 log.info("%s: timeout for %s; splitting it in two", self.name, describe(part))
-                todo.extend(reversed(halves))
+                todo.extend((h, depth + 1) for h in reversed(halves))
                 continue
             results.append(res)
             if on_part is not None:

@@ -6,9 +6,11 @@ than the query itself, the same query text runs on QLever and the result says so
 
 - :class:`~glamgraph.errors.EndpointUnavailable`, :class:`~glamgraph.errors.RateLimited` and
   :class:`~glamgraph.errors.BadResponse` past their retry budget (or a ban);
-- :class:`~glamgraph.errors.QueryTimeout`: for ``run_split``/``run_split_range`` only once the
-  splitter reached its floor on that engine (the whole split then reruns on the next engine, so
-  a result never mixes engines); for a plain ``run``/``select`` at once.
+- :class:`~glamgraph.errors.QueryTimeout` (the server's deadline, the client's overall deadline,
+  or a result at the server's row cap): for ``run_split``/``run_split_range`` once the splitter
+  halved ``Settings.fallback_split_depth`` times (3: parts of 1/8) on that engine, or reached its
+  floor (the whole split then reruns on the next engine, so a result never mixes engines; the
+  last engine of the chain halves down to the floor); for a plain ``run``/``select`` at once.
 
 :class:`~glamgraph.errors.BadQuery` never falls back: the query is wrong, not the endpoint.
 After an endpoint-level failure (not a timeout) an engine is skipped by later queries for
@@ -68,18 +70,36 @@ class FallbackEngine(Engine):
         """Run the query text on the first engine that answers (each with its own cache)."""
         return self._chain(lambda e: e.select(text, name, use_cache=use_cache), name)
 
+    def run(
+        self, query: str | queries.Query, /, *, use_cache: bool | None = None, **params: object
+    ) -> QueryResult:
+        """``Engine.run`` on the first engine that answers, each writing the query in its dialect."""
+        name = query if isinstance(query, str) else query.name
+        return self._chain(lambda e: e.run(query, use_cache=use_cache, **params), name)
+
+    def supports(self, query: queries.Query) -> bool:
+        """Whether the first engine of the chain may run ``query``."""
+        return self.primary.supports(query)
+
     def run_split(self, query: str | queries.Query, /, **kwargs: Any) -> QueryResult:
         """``Engine.run_split`` on the first engine that completes the whole split.
 
         ``on_part`` sees the parts of every engine tried, including those of a failed split.
         """
         name = query if isinstance(query, str) else query.name
-        return self._chain(lambda e: e.run_split(query, **kwargs), name)
+        return self._chain(lambda e: e.run_split(query, **self._depth(e, kwargs)), name)
 
     def run_split_range(self, query: str | queries.Query, /, **kwargs: Any) -> QueryResult:
         """``Engine.run_split_range`` on the first engine that completes the whole split."""
         name = query if isinstance(query, str) else query.name
-        return self._chain(lambda e: e.run_split_range(query, **kwargs), name)
+        return self._chain(lambda e: e.run_split_range(query, **self._depth(e, kwargs)), name)
+
+    def _depth(self, engine: Engine, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """``max_depth`` for a split on ``engine``: bounded unless it is the last of the chain,
+        so a query that keeps timing out moves on to the next engine at once."""
+        if engine is self.engines[-1] or "max_depth" in kwargs:
+            return kwargs
+        return {**kwargs, "max_depth": self.settings.fallback_split_depth}
 
     def _order(self) -> list[Engine]:
         """The engines to try: those not cooling down (all of them if every one is)."""

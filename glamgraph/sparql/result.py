@@ -24,6 +24,54 @@ Term = dict[str, str]
 Row = dict[str, Term]
 
 
+#: RDF term types of SPARQL 1.1 JSON results (``typed-literal`` from SPARQL 1.0 servers).
+TERM_TYPES = frozenset({"uri", "literal", "typed-literal", "bnode", "triple"})
+#: The longest QID number glamgraph takes from an endpoint (Wikidata's are under 10 digits).
+MAX_QID_DIGITS = 15
+
+
+def check_bindings(vars_: object, rows: object) -> str | None:
+    """Why ``vars_``/``rows`` are not SPARQL JSON ``head.vars``/``results.bindings``, or ``None``.
+
+    Every row is an object of terms; every term an object with a string ``type`` among the RDF
+    term types and a string ``value`` (``xml:lang``/``datatype`` strings when present); a
+    Wikidata item URI has a QID of at most 15 digits.
+
+    >>> check_bindings(["x"], [1, 2])
+    'row 0 is not an object'
+    >>> check_bindings(["x"], [{"x": {"type": "literal", "value": 5}}])
+    "row 0, ?x: 'value' is not a string"
+    >>> check_bindings(["x"], [{"x": {"type": "uri", "value": vocab.WD + "Q" + "1" * 50}}])
+    'row 0, ?x: a QID of 51 characters'
+    >>> check_bindings(["x"], [{"x": {"type": "uri", "value": vocab.WD + "Q42"}}]) is None
+    True
+    """
+    if not isinstance(vars_, list) or not all(isinstance(v, str) for v in vars_):
+        return "head.vars is not a list of names"
+    if not isinstance(rows, list):
+        return "results.bindings is not a list"
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            return f"row {i} is not an object"
+        for var, t in row.items():
+            where = f"row {i}, ?{var}"
+            if not isinstance(t, dict):
+                return f"{where}: not a term object"
+            if t.get("type") not in TERM_TYPES:
+                return f"{where}: unknown term type {str(t.get('type'))[:40]!r}"
+            if not isinstance(t.get("value"), str):
+                return f"{where}: 'value' is not a string"
+            for key in ("xml:lang", "datatype"):
+                if key in t and not isinstance(t[key], str):
+                    return f"{where}: {key!r} is not a string"
+            v = t["value"]
+            if t["type"] == "uri" and v.startswith(vocab.WD + "Q"):
+                tail = v[len(vocab.WD) :]
+                if len(tail) > MAX_QID_DIGITS + 1:
+                    return f"{where}: a QID of {len(tail)} characters"
+    return None
+
+
 def term_value(row: Row, var: str) -> str | None:
     """The lexical value of ``var`` in ``row``, or ``None`` when unbound."""
     t = row.get(var)
@@ -42,7 +90,7 @@ def term_qid(row: Row, var: str) -> str | None:
     v = t["value"]
     if v.startswith(vocab.WD):
         tail = v[len(vocab.WD) :]
-        if tail[:1] == "Q" and tail[1:].isdigit():
+        if tail[:1] == "Q" and tail[1:].isascii() and tail[1:].isdigit():
             return tail
     return None
 

@@ -8,13 +8,20 @@ failure                                policy
                                        none; a ``Retry-After`` above ``Settings.max_retry_after_s``
                                        fails at once instead of waiting
 :class:`RateLimited` (403 ban)         never retried: resending would extend the ban
-:class:`EndpointUnavailable`           500/502/503/504, resets, refused connections and the
-                                       client's own read timeout: exponential backoff with
-                                       jitter (``Settings.backoff_s`` doubling, at most
-                                       ``Settings.backoff_max_s``); other 4xx are not retried
-:class:`BadResponse`                   truncated or invalid bodies: backoff as above
+:class:`EndpointUnavailable`           500/502/503/504
+                                       and resets: exponential backoff with jitter
+                                       (``Settings.backoff_s`` doubling, at most
+                                       ``Settings.backoff_max_s``); other 4xx are not retried;
+                                       a refused connection, a host name that does not resolve
+                                       or no connection within the deadline is not retried
+                                       (``retryable=False``: fail fast offline, fall back)
+:class:`BadResponse`                   truncated or invalid bodies: backoff as above; bindings
+                                       of the wrong shape, a body above the size cap and an
+                                       answer without a body (204) are not retried
 :class:`QueryTimeout`                  never resent as is (the deadline is deterministic): the
-                                       splitter cuts the query instead
+                                       splitter cuts the query instead; this includes the
+                                       client's own overall deadline and a result at the
+                                       server's row cap
 :class:`BadQuery` (400)                never retried
 =====================================  =======================================================
 

@@ -25,6 +25,12 @@ fault                      the answer
 ``no_head_200()``          200 JSON without ``head``
 ``when(pred, f)``          ``f`` when ``pred(request)`` holds, else ``PASS`` (e.g. a timeout
                            only while a ``VALUES`` block is longer than N)
+``capped(n)``              the real answer cut at n rows, ``X-SPARQL-MaxRows: n`` (Virtuoso)
+``drip(s)``                200, then one byte every s seconds, never ending
+``drip_headers(s)``        the status line and headers one byte every s seconds
+``huge(size)``             200 with a body of ``size`` bytes
+``body_200(text)``         200 SPARQL JSON with exactly ``text`` (malformed results)
+``redirect(code, url)``    a redirect to ``url``
 =========================  ==============================================================
 
 Every request is recorded (method, path, headers, body, arrival time, fault applied), and the
@@ -36,6 +42,7 @@ it) or :meth:`FaultProxy.start` / :meth:`FaultProxy.stop`.
 from __future__ import annotations
 
 import email.utils
+import json
 import re
 import socket
 import struct
@@ -311,6 +318,107 @@ def html_200() -> Fault:
         "text/html",
         {},
     )
+
+
+class _Capped(Fault):
+    def __init__(self, max_rows: int) -> None:
+        self.max_rows = max_rows
+        self.name = f"capped {max_rows}"
+
+    def respond(self, h: _Handler, rec: Recorded) -> None:
+        status, headers, body = h.forward(rec)
+        data = json.loads(body)
+        bindings = data["results"]["bindings"]
+        if len(bindings) >= self.max_rows:  # as Virtuoso: cut, and say so in a header
+            data["results"]["bindings"] = bindings[: self.max_rows]
+            headers["X-SPARQL-MaxRows"] = str(self.max_rows)
+        h.send(status, json.dumps(data).encode(), headers)
+
+
+def capped(max_rows: int) -> Fault:
+    """The real answer cut at ``max_rows`` rows with ``X-SPARQL-MaxRows`` (Virtuoso's row cap)."""
+    return _Capped(max_rows)
+
+
+class _Drip(Fault):
+    name = "drip"
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+
+    def respond(self, h: _Handler, rec: Recorded) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "application/sparql-results+json")
+        h.send_header("Connection", "close")
+        h.end_headers()
+        for byte in b'{"head":{"vars":["x"]},"results":{"bindings":[' * 1000:
+            if h.server.proxy.stopping.wait(self.interval):
+                return
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
+
+
+class _DripHeaders(Fault):
+    name = "drip headers"
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+
+    def respond(self, h: _Handler, rec: Recorded) -> None:
+        for byte in b"HTTP/1.0 200 OK\r\n" + b"X-Slow: " + b"a" * 10000:
+            if h.server.proxy.stopping.wait(self.interval):
+                return
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
+
+
+def drip_headers(interval: float = 1.0) -> Fault:
+    """The status line and headers one byte every ``interval`` seconds, never finished."""
+    return _DripHeaders(interval)
+
+
+def drip(interval: float = 1.0) -> Fault:
+    """200, then one byte of a never-ending body every ``interval`` seconds."""
+    return _Drip(interval)
+
+
+class _Huge(Fault):
+    name = "huge"
+
+    def __init__(self, size: int, declare: bool) -> None:
+        self.size = size
+        self.declare = declare
+
+    def respond(self, h: _Handler, rec: Recorded) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "application/sparql-results+json")
+        if self.declare:
+            h.send_header("Content-Length", str(self.size))
+        h.send_header("Connection", "close")
+        h.end_headers()
+        head = b'{"head":{"vars":["x"]},"results":{"bindings":['
+        row = b'{"x":{"type":"literal","value":"' + b"a" * 1000 + b'"}},'
+        h.wfile.write(head)
+        sent = len(head)
+        while sent < self.size and not h.server.proxy.stopping.is_set():
+            h.wfile.write(row)
+            sent += len(row)
+
+
+def huge(size: int, declare: bool = False) -> Fault:
+    """200 with a well-formed-looking body of ``size`` bytes (``declare``: in Content-Length)."""
+    return _Huge(size, declare)
+
+
+def body_200(body: str | bytes) -> Fault:
+    """200 ``application/sparql-results+json`` with exactly ``body``."""
+    raw = body.encode() if isinstance(body, str) else body
+    return _Status("body 200", 200, raw, "application/sparql-results+json", {})
+
+
+def redirect(code: int, location: str) -> Fault:
+    """``code`` (301, 302, 307, 308) with ``Location``."""
+    return _Status(f"redirect {code}", code, b"", "text/plain", {"Location": location})
 
 
 def no_head_200() -> Fault:
