@@ -113,8 +113,9 @@ def call(
         classify: the protocol's classifier of failures.
         too_long: makes the error raised when the server asks to wait longer than the cap
             (default: the failure itself).
-        gave_up: makes the error raised after the last attempt, from the last failure and the
-            number of requests made (default: the failure itself).
+        gave_up: makes the error raised when the call fails for good, from the last failure
+            (or what ``too_long`` made of it) and the number of requests made (default: the
+            failure itself).
 
     Raises:
         BaseException: what ``fn`` raised last, or what ``too_long`` / ``gave_up`` made of it.
@@ -174,10 +175,11 @@ def call(
     try:
         return retrying(attempt)
     except Exception as exc:
+        err: BaseException = exc
         if capped and capped[-1][0] is exc and too_long is not None:
-            raise too_long(exc, capped[-1][1]) from exc
+            err = too_long(exc, capped[-1][1])
         if gave_up is not None:
-            made = gave_up(exc, attempts)
-            if made is not exc:
-                raise made from exc
-        raise
+            err = gave_up(err, attempts)
+        if err is exc:
+            raise
+        raise err from exc

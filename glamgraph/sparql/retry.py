@@ -1,4 +1,5 @@
-"""When to resend a SPARQL request, and how long to wait first (built on tenacity).
+"""When to resend a SPARQL request, and how long to wait first: the SPARQL classifier plugged
+into the client layer's one retry policy (:func:`glamgraph.client.call`).
 
 =====================================  =======================================================
 failure                                policy
@@ -39,13 +40,13 @@ from __future__ import annotations
 
 import logging
 import math
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
-from tenacity.wait import wait_exponential_jitter
-
+from glamgraph.client import Verdict
+from glamgraph.client import call as client_call
+from glamgraph.client.retry import over_cap as client_over_cap
+from glamgraph.client.retry import sleeper as client_sleeper
 from glamgraph.errors import (
     BadQuery,
     BadResponse,
@@ -67,92 +68,69 @@ RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
 
 def sleeper(settings: Settings) -> Callable[[float], None]:
     """The sleep function to use: ``Settings.sleep`` when injected (tests), else ``time.sleep``."""
-    return settings.sleep if settings.sleep is not None else time.sleep
+    return client_sleeper(settings)
 
 
 def over_cap(exc: BaseException, settings: Settings) -> bool:
     """True for a 429 whose ``Retry-After`` is longer than ``Settings.max_retry_after_s``."""
-    return (
-        isinstance(exc, RateLimited)
-        and exc.retry_after is not None
-        and not exc.retry_after <= settings.max_retry_after_s
-    )
+    return isinstance(exc, RateLimited) and client_over_cap(exc.retry_after, settings)
 
 
-def transient(exc: BaseException, settings: Settings) -> bool:
-    """Whether resending the same request may succeed (see the table above)."""
+def _resendable(exc: BaseException) -> bool:
+    """Whether the failure is of a kind worth resending, the ``Retry-After`` cap aside."""
     if not isinstance(exc, SparqlError) or isinstance(exc, QueryTimeout | BadQuery):
         return False
     if exc.retryable is not None:
         return exc.retryable
     if isinstance(exc, RateLimited):
-        return not exc.banned and not over_cap(exc, settings)
+        return not exc.banned
     if isinstance(exc, EndpointUnavailable):
         return exc.status is None or exc.status in RETRY_STATUSES or exc.status >= 500
     return isinstance(exc, BadResponse)
 
 
-def wait_for(settings: Settings) -> Callable[[RetryCallState], float]:
-    """Tenacity's wait: ``Retry-After`` for a 429, exponential backoff with jitter otherwise."""
-    backoff = wait_exponential_jitter(
-        multiplier=settings.backoff_s if settings.backoff_s > 0 else 1.0,
-        max=settings.backoff_max_s,
-        jitter=settings.backoff_s,
-    )
+def transient(exc: BaseException, settings: Settings) -> bool:
+    """Whether resending the same request may succeed (see the table above)."""
+    return _resendable(exc) and not over_cap(exc, settings)
 
-    def wait(state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome is not None else None
+
+def classifier(settings: Settings) -> Callable[[BaseException], Verdict]:
+    """The SPARQL classifier for the client layer's one retry policy: a 429 waits its
+    ``Retry-After`` (``Settings.retry_after_default_s`` when it names none); other transient
+    failures take the policy's backoff."""
+
+    def classify(exc: BaseException) -> Verdict:
+        if not _resendable(exc):
+            return Verdict(False)
         if isinstance(exc, RateLimited):
             ra = exc.retry_after
             if ra is None or not math.isfinite(ra):
-                ra = settings.retry_after_default_s
-            return max(0.0, min(ra, settings.max_retry_after_s))
-        if settings.backoff_s <= 0:
-            return 0.0
-        return float(backoff(state))
+                ra = min(settings.retry_after_default_s, settings.max_retry_after_s)
+            return Verdict(True, ra)
+        return Verdict(True)
 
-    return wait
+    return classify
 
 
 def call(fn: Callable[[], T], settings: Settings) -> T:
-    """Run ``fn`` (one request) until it succeeds, fails for good, or the attempts run out.
+    """Run ``fn`` (one request) until it succeeds, fails for good, or the attempts run out,
+    under the client layer's one retry policy (:func:`glamgraph.client.call`).
 
     Raises:
         SparqlError: the last failure, with ``attempts`` set to the number of requests made.
     """
-    attempts = 0
 
-    def attempt() -> T:
-        nonlocal attempts
-        attempts += 1
-        return fn()
-
-    def before_sleep(state: RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        wait = state.next_action.sleep if state.next_action is not None else 0.0
-        log.warning(
-            "%s; retrying in %.1f s (attempt %d of %d)",
-            " ".join(str(exc).split()),
-            wait,
-            state.attempt_number + 1,
-            settings.max_attempts,
-        )
-
-    retrying = Retrying(
-        stop=stop_after_attempt(settings.max_attempts),
-        wait=wait_for(settings),
-        retry=retry_if_exception(lambda e: transient(e, settings)),
-        sleep=sleeper(settings),
-        before_sleep=before_sleep,
-        reraise=True,
-    )
-    try:
-        return retrying(attempt)
-    except SparqlError as exc:
-        exc.attempts = attempts
-        if isinstance(exc, RateLimited) and over_cap(exc, settings):
+    def too_long(exc: BaseException, wait: float) -> BaseException:
+        if isinstance(exc, SparqlError):
             exc.message += (
-                f" (the server asks to wait {exc.retry_after:g} s, above the cap of "
+                f" (the server asks to wait {wait:g} s, above the cap of "
                 f"{settings.max_retry_after_s:g} s: Settings.max_retry_after_s)"
             )
-        raise
+        return exc
+
+    def gave_up(exc: BaseException, attempts: int) -> BaseException:
+        if isinstance(exc, SparqlError):
+            exc.attempts = attempts
+        return exc
+
+    return client_call(fn, settings, classifier(settings), too_long=too_long, gave_up=gave_up)
