@@ -47,6 +47,8 @@ def meta_page_url(page: str) -> str:
     'https://meta.wikimedia.org/wiki/Wikimedia_Eesti'
     """
     page = page.strip()
+    if page.startswith(vocab.META_WIKI_PAGE):
+        return page.replace("%20", "_").replace(" ", "_")
     if not page or urlsplit(page).scheme in ("http", "https"):
         return page
     return vocab.META_WIKI_PAGE + quote(page.replace(" ", "_"), safe="/:_()',.-!~*")
@@ -64,8 +66,9 @@ def affiliate_contact(aff: Affiliate) -> Contact:
     """
     page = meta_page_url(aff.page)
     if aff.contact.strip():
-        src = "registry" if aff.contact_source == "registry" else "module"
-        return Contact(aff.code, aff.name, page, aff.contact.strip(), src)
+        if aff.contact_source == "registry":
+            return Contact(aff.code, aff.name, page, aff.contact.strip(), "registry")
+        return Contact(aff.code, aff.name, page, aff.contact.strip(), "module")
     if aff.email:
         return Contact(aff.code, aff.name, page, aff.email, "wikidata-email")
     if aff.website:

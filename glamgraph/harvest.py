@@ -115,9 +115,7 @@ def glam_classes(
     # a root is in its own closure even where the endpoint has no P279 path for it
     glam = set(roots_t).union(*(under.get(r, set()) for r in roots_t))
     excluded = set(looks_t).union(*(under.get(r, set()) for r in looks_t))
-    by_root = tuple(
-        (r, frozenset(({r} | under.get(r, set())) - excluded)) for r in roots_t
-    )
+    by_root = tuple((r, frozenset(({r} | under.get(r, set())) - excluded)) for r in roots_t)
     cs = ClassSet(frozenset(glam - excluded), frozenset(excluded), roots_t, looks_t, by_root)
     _CLASS_CACHE[key] = cs
     log.info("GLAM classes: %d (excluded %d look-alike classes)", len(cs.glam), len(excluded))

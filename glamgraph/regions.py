@@ -126,9 +126,7 @@ def by_name(text: str) -> str | None:
     qids = table.by_name.get(name_key(raw), ())
     if len(qids) > 1:
         cands = ", ".join(f"{q} ({table.label.get(q, q)})" for q in qids)
-        raise UnknownRegion(
-            f"ambiguous region: {text!r} names {cands}; give one of these QIDs"
-        )
+        raise UnknownRegion(f"ambiguous region: {text!r} names {cands}; give one of these QIDs")
     return qids[0] if qids else None
 
 
@@ -144,7 +142,9 @@ def closest_names(text: str, n: int = 3) -> list[str]:
 
 
 def _langs(lang: str | Sequence[str]) -> list[str]:
-    return list(ids.parse_langs(lang)) if isinstance(lang, str) else [ids.check_lang(x) for x in lang]
+    return (
+        list(ids.parse_langs(lang)) if isinstance(lang, str) else [ids.check_lang(x) for x in lang]
+    )
 
 
 def relabel(

@@ -171,6 +171,7 @@ def prop_uri(pid: str, kind: str = "direct") -> str:
     base = {"direct": WDT, "p": P, "ps": PS, "pq": PQ}[kind]
     return base + pid
 
+
 #: The count column of each default GLAM root in ``regions.csv`` and the coverage data frame.
 GLAM_ROOT_COLUMNS: Final[dict[str, str]] = {
     MUSEUM: "museums",

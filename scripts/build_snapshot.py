@@ -373,7 +373,9 @@ def affiliates_module(
         "return {",
     ]
     for i, r in enumerate(rows, start=1):
-        names = [country_by_iso[c]["label_en"] for c in r["countries"].split() if c in country_by_iso]
+        names = [
+            country_by_iso[c]["label_en"] for c in r["countries"].split() if c in country_by_iso
+        ]
         org_type = ORG_TYPES.get(r["type"], r["type"])
         region = "International" if org_type == "Thematic Organization" else ""
         fields: list[tuple[str, str | list[str]]] = [

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from glamgraph import regions
 from glamgraph.cli.options import engine_options, make_engine
 from glamgraph.errors import BadInput, UnknownRegion, WriteError
 
@@ -145,9 +144,7 @@ def _row_line(r: object) -> str:
             who += f" ({r.hops} hop{'s' if r.hops != 1 else ''})"
         if c.channel:
             who += f" <{c.channel}> [{c.channel_source}]"
-    return (
-        f"{r.region:<10} {r.iso:<7} {r.label[:28]:<28} {r.institutions:>6}  {r.status:<15} {who}"
-    )
+    return f"{r.region:<10} {r.iso:<7} {r.label[:28]:<28} {r.institutions:>6}  {r.status:<15} {who}"
 
 
 def summary(cov: object, *, all_regions: bool = False, limit: int = 40) -> str:
