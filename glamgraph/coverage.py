@@ -73,7 +73,9 @@ def affiliate_contact(aff: Affiliate) -> Contact:
         return Contact(aff.code, aff.name, page, aff.email, "wikidata-email")
     if aff.website:
         return Contact(aff.code, aff.name, page, aff.website, "wikidata-website")
-    return Contact(aff.code, aff.name, page, page, "meta-wiki-page")
+    if page:
+        return Contact(aff.code, aff.name, page, page, "meta-wiki-page")
+    return Contact(aff.code, aff.name, "", "", "none")  # nothing known: no channel invented
 
 
 def parse_fallback_contact(value: str | Contact | None = None) -> Contact:

@@ -24,7 +24,7 @@ AffiliateType = Literal["chapter", "thematic", "user group", "other"]
 AffiliateStatus = Literal["recognised", "derecognised", "suspended"]
 RegionStatus = Literal["covered", "uncovered", "no_institutions"]
 ChannelSource = Literal[
-    "registry", "module", "wikidata-email", "wikidata-website", "meta-wiki-page", "fallback"
+    "registry", "module", "wikidata-email", "wikidata-website", "meta-wiki-page", "fallback", "none"
 ]
 
 
