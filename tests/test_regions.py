@@ -165,3 +165,13 @@ def test_labels_follow_every_language_in_order(world_engine) -> None:  # type: i
     assert not any(label.startswith("Q") for label in de.values())
     subs = regions.units(regions.resolve("FR", world_engine), world_engine, lang="fr,en")
     assert "Bretagne" in {r.label for r in subs}
+
+
+def test_query_result_data_frame_gives_bare_qids() -> None:
+    res = get_engine("snapshot").run("countries-of-continent", continent="Q46", lang="en")
+    df = res.to_dataframe()
+    assert list(df.columns) == list(res.vars)
+    assert "Q142" in set(df["country"]) and not any(
+        str(v).startswith("http") for v in df["country"]
+    )
+    assert set(df.loc[df["country"] == "Q142", "iso"]) == {"FR"}
