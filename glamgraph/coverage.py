@@ -374,6 +374,7 @@ def coverage(
         query_texts=texts,
         without_coordinates=sum(1 for i in h.institutions if i.lat is None or i.lon is None),
         caveats=sample_caveats(units) if sample else [],
+        root_classes=tuple((vocab.GLAM_ROOT_COLUMNS.get(r, r), c) for r, c in by_root),
     )
     log.info(
         "coverage %s: %d units, %d institutions, %d uncovered, %d queries",

@@ -280,6 +280,9 @@ class Coverage:
     # one-line statements of what the data behind this answer lacks (e.g. the shipped sample's
     # per-country caps); every output repeats them
     caveats: list[str] = field(default_factory=list)
+    # each GLAM root's count column and its classes (what ``type_counts`` counts), so that a
+    # subset by class can recount them
+    root_classes: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def uncovered(self) -> Rows:
         """The rows of regions with GLAM institutions and no recognised local affiliate
@@ -339,8 +342,15 @@ class Coverage:
             if keep_regions is not None and r.region not in keep_regions:
                 continue
             if keep_types is not None:
-                n = sum(1 for i in insts if r.region in i.units)
-                r = dataclasses.replace(r, institutions=n, uncovered=r.uncovered and n > 0)
+                here = [i for i in insts if r.region in i.units]
+                n = len(here)
+                counts = tuple(
+                    (col, sum(1 for i in here if classes & set(i.types)))
+                    for col, classes in self.root_classes
+                ) or tuple((col, 0 if n == 0 else c) for col, c in r.type_counts)
+                r = dataclasses.replace(
+                    r, institutions=n, uncovered=r.uncovered and n > 0, type_counts=counts
+                )
             rows.append(r)
         units = [u for u in self.units if keep_regions is None or u.qid in keep_regions]
         # narrowed to one unit region: that region is what the files are about

@@ -247,3 +247,10 @@ def test_country_without_subdivisions_gives_one_row(world_engine) -> None:  # ty
     cov = coverage("BE", endpoint=world_engine, affiliates=AFFILIATES, quiet=True)
     assert [(r.region, r.institutions, r.uncovered) for r in cov.rows] == [("Q31", 2, True)]
     assert (cov.rows[0].nearest_affiliate, cov.rows[0].hops) == ("WMDE", 1)  # country level
+
+
+def test_subset_by_class_recounts_the_root_columns(europe) -> None:  # type: ignore[no-untyped-def]
+    part = europe.subset(types=["Q207694"])  # art museums only
+    lux = dict(part.row("Q32").type_counts)
+    assert part.row("Q32").institutions == 1
+    assert (lux["museums"], lux["libraries"]) == (1, 0)
