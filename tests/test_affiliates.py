@@ -228,6 +228,7 @@ def test_wikidata_adds_operating_area_headquarters_website(world) -> None:  # ty
     assert (fr.wikidata, fr.operating_area, fr.headquarters) == ("Q9300010", ("Q142",), ("Q90",))
     assert fr.website == "https://www.wikimedia.fr/"
     assert de.operating_area == ("Q183",)  # the deprecated France is hidden (truthy only)
+    assert de.emails == ("info@wikimedia.de.example",) and fr.emails == ()  # P968, no mailto:
     assert affs.by_code("WMNGUG").wikidata == "Q9300015"  # matched through P856 = Meta page
     assert affs.by_code("WMNL").wikidata == "Q9300013"  # matched through the Meta sitelink
     assert affs.by_code("WPMF").operating_area == (vocab.WORLDWIDE,)
