@@ -159,6 +159,12 @@ def test_three_states_and_contact_channels(world_engine) -> None:  # type: ignor
     assert rows["Q1033"].status == "covered" and rows["Q1033"] in cov.covered()
     df = cov.uncovered().to_dataframe()
     assert set(df["status"]) == {"uncovered"} and str(df["hops"].dtype) == "Int64"
+    assert set(cov.covered().to_dataframe()["status"]) == {"covered"}
+    none = cov.no_institutions().to_dataframe()
+    assert set(none["status"]) == {"no_institutions"} and set(none["institutions"]) == {0}
+    assert len(cov.uncovered()) + len(cov.covered()) + len(none) == len(cov.rows)
+    full = cov.to_dataframe()
+    assert {"status", "museums", "aquariums", "contact_name", "contact_channel"} <= set(full)
 
 
 def test_channel_order_registry_module_wikidata_page() -> None:

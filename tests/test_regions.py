@@ -82,7 +82,14 @@ def test_borders(world_engine) -> None:  # type: ignore[no-untyped-def]
 def test_snapshot_world_and_codes() -> None:
     eng = get_engine("snapshot")
     assert regions.resolve("JP", eng).qid == "Q17"
-    assert len(regions.units(regions.WORLD, eng)) == 250  # 252 rows minus the two without ISO code
+    # one unit per country with an ISO alpha-2 code in the shipped country table
+    from importlib import resources
+
+    table = (resources.files("glamgraph") / "data" / regions.NAMES_FILE).read_text("utf-8")
+    codes = {c[2] for line in table.splitlines()[1:] if (c := line.split("\t"))[1] == "country"}
+    world = regions.units(regions.WORLD, eng)
+    assert len(world) == len(codes - {""})
+    assert {r.iso for r in world} == codes - {""}
 
 
 def test_a_country_without_subdivisions_is_its_own_unit(world_engine) -> None:  # type: ignore[no-untyped-def]
