@@ -15,7 +15,14 @@ The flow of :func:`coverage`:
 Rules: a unit is covered by a recognised chapter or user group whose country (or operating area)
 is the unit or contains it; derecognised and suspended affiliates, thematic and other
 organisations cover nothing. ``uncovered`` is true when the unit has at least one GLAM
-institution and no covering affiliate.
+institution and no covering affiliate; ``status`` tells the three states apart (``covered``,
+``uncovered``, ``no_institutions``).
+
+Whom to contact (``CoverageRow.contacts``): the local affiliates of a covered unit, else the
+nearest affiliate (for a unit without institutions too), else the contact of last resort; each
+with its name, Meta-Wiki page and best channel (:func:`affiliate_contact`). ``type_counts``
+counts the unit's institutions per GLAM root; ``Coverage.caveats`` says what the shipped sample
+lacks when the answer comes from it.
 """
 
 from __future__ import annotations
@@ -332,7 +339,7 @@ def coverage(
         nb_any = near.get(u.qid) if not codes else None
         nb = nb_any if unc else None
         if codes:
-            contacts = tuple(by_code.get(c) or Contact(c, c, "", "", "fallback") for c in codes)
+            contacts = tuple(by_code.get(c) or Contact(c, c, "", "", "none") for c in codes)
         elif nb_any is not None and nb_any.affiliate in by_code:
             contacts = (by_code[nb_any.affiliate],)
         else:
