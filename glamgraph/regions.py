@@ -241,8 +241,15 @@ def resolve(region: str, engine: Engine, *, lang: str | Sequence[str] = "en") ->
             return named if named.label else cont
         return cont
     res = engine.run("region-info", items=[qid], lang=langs[0] if langs else "en")
+    sample_hint = (
+        f"; the shipped sample holds continents and countries only, use {FULL_ENDPOINTS} for "
+        "subdivisions"
+        if _is_sample(engine)
+        else ""
+    )
     if not res.rows:
-        raise UnknownRegion(f"unknown region: {region!r}")
+        extra = f" ({sample_hint[2:]})" if sample_hint else ""
+        raise UnknownRegion(f"unknown region: {region!r}{extra}")
     row = min(res.rows, key=lambda r: term_value(r, "coord") or "~")
     label = term_value(row, "label") or qid
     if label == qid and len(langs) > 1:
@@ -260,7 +267,7 @@ def resolve(region: str, engine: Engine, *, lang: str | Sequence[str] = "en") ->
     why = "a former country or region" if dissolved else "not a continent, a current country or"
     if not dissolved:
         why += " a first-level subdivision (P150) of one"
-    raise UnknownRegion(f"unknown region: {region!r} ({qid} is {why})")
+    raise UnknownRegion(f"unknown region: {region!r} ({qid} is {why}{sample_hint})")
 
 
 def _by_iso(code: str, engine: Engine) -> str:
