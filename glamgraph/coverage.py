@@ -15,22 +15,158 @@ The flow of :func:`coverage`:
 Rules: a unit is covered by a recognised chapter or user group whose country (or operating area)
 is the unit or contains it; derecognised and suspended affiliates, thematic and other
 organisations cover nothing. ``uncovered`` is true when the unit has at least one GLAM
-institution and no covering affiliate.
+institution and no covering affiliate; ``status`` tells the three states apart (``covered``,
+``uncovered``, ``no_institutions``).
+
+Whom to contact (``CoverageRow.contacts``): the local affiliates of a covered unit, else the
+nearest affiliate (for a unit without institutions too), else the contact of last resort; each
+with its name, Meta-Wiki page and best channel (:func:`affiliate_contact`). ``type_counts``
+counts the unit's institutions per GLAM root; ``Coverage.caveats`` says what the shipped sample
+lacks when the answer comes from it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from glamgraph import graph as kg
 from glamgraph import harvest as hv
 from glamgraph import network, regions, vocab
-from glamgraph.model import Affiliate, Coverage, CoverageRow, Region
+from glamgraph.errors import BadInput, UnknownRegion
+from glamgraph.model import Affiliate, Contact, Coverage, CoverageRow, Institution, Region
 from glamgraph.sparql import Engine, QueryResult, get_engine, term_qid, term_value
 
 log = logging.getLogger(__name__)
+
+#: Endpoints that can answer what the shipped sample cannot (subdivisions, full counts).
+FULL_ENDPOINTS = regions.FULL_ENDPOINTS
+
+
+def meta_page_url(page: str) -> str:
+    """The Meta-Wiki URL of an affiliate's page given as a title or a URL (``""`` stays empty).
+
+    >>> meta_page_url("Wikimedia Eesti")
+    'https://meta.wikimedia.org/wiki/Wikimedia_Eesti'
+    >>> meta_page_url("https://meta.wikimedia.org/wiki/Wikimedia_Eesti")
+    'https://meta.wikimedia.org/wiki/Wikimedia_Eesti'
+    """
+    page = page.strip()
+    if page.startswith(vocab.META_WIKI_PAGE):
+        return page.replace("%20", "_").replace(" ", "_")
+    if not page or urlsplit(page).scheme in ("http", "https"):
+        return page
+    return vocab.META_WIKI_PAGE + quote(page.replace(" ", "_"), safe="/:_()',.-!~*")
+
+
+def affiliate_contact(aff: Affiliate) -> Contact:
+    """Whom to write to at an affiliate, with the best channel known and its source: the
+    registry's ``contact``, else the module's contact fields, else the Wikidata item's email
+    (P968), else its official website (P856), else its Meta-Wiki page.
+
+    >>> a = Affiliate("EE", "Wikimedia Eesti", "chapter", ("Q191",), "recognised", "module",
+    ...     page="Wikimedia Eesti", websites=("https://wikimedia.ee",))
+    >>> affiliate_contact(a).channel, affiliate_contact(a).channel_source
+    ('https://wikimedia.ee', 'wikidata-website')
+    """
+    page = meta_page_url(aff.page)
+    if aff.contact.strip():
+        if aff.contact_source == "registry":
+            return Contact(aff.code, aff.name, page, aff.contact.strip(), "registry")
+        return Contact(aff.code, aff.name, page, aff.contact.strip(), "module")
+    if aff.email:
+        return Contact(aff.code, aff.name, page, aff.email, "wikidata-email")
+    if aff.website:
+        return Contact(aff.code, aff.name, page, aff.website, "wikidata-website")
+    if page:
+        return Contact(aff.code, aff.name, page, page, "meta-wiki-page")
+    return Contact(aff.code, aff.name, "", "", "none")  # nothing known: no channel invented
+
+
+def parse_fallback_contact(value: str | Contact | None = None) -> Contact:
+    """The contact of last resort: the international GLAM-Wiki community by default, or
+    ``NAME|URL`` (``NAME`` alone keeps the default page).
+
+    >>> parse_fallback_contact().channel_source
+    'fallback'
+    >>> parse_fallback_contact("GLAM Team|https://ex.org/g").page
+    'https://ex.org/g'
+    >>> parse_fallback_contact("GLAM-Wiki").name
+    'GLAM-Wiki international community'
+    """
+    if isinstance(value, Contact):
+        return value
+    text = (value or "").strip()
+    if not text or text == vocab.GLAM_FALLBACK_CONTACT:
+        page = vocab.GLAM_FALLBACK_CONTACT_PAGE
+        return Contact(
+            vocab.GLAM_FALLBACK_CONTACT, vocab.GLAM_FALLBACK_CONTACT_NAME, page, page, "fallback"
+        )
+    name, _, url = text.partition("|")
+    name, url = name.strip(), url.strip()
+    if not url:
+        url = vocab.GLAM_FALLBACK_CONTACT_PAGE
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or not name:
+        raise BadInput(f"--fallback-contact {value!r}: give NAME or NAME|URL (an http(s) URL)")
+    return Contact(name, name, url, url, "fallback")
+
+
+def type_counts(
+    insts: Iterable[Institution], by_root: Sequence[tuple[str, frozenset[str]]]
+) -> tuple[tuple[str, int], ...]:
+    """Institutions per GLAM root (column names of :data:`glamgraph.vocab.GLAM_ROOT_COLUMNS`,
+    the QID for another root); an institution under two roots counts in both.
+
+    >>> type_counts([Institution("Q1", "A", types=("Q5",))], [("Q33506", frozenset({"Q5"})),
+    ...     ("Q7075", frozenset({"Q7075"}))])
+    (('museums', 1), ('libraries', 0))
+    """
+    items = list(insts)
+    return tuple(
+        (vocab.GLAM_ROOT_COLUMNS.get(root, root), sum(1 for i in items if classes & set(i.types)))
+        for root, classes in by_root
+    )
+
+
+def is_shipped_sample(engine: Engine) -> bool:
+    """True when ``engine`` serves the shipped sample (the ``snapshot`` endpoint)."""
+    return engine.name == "snapshot"
+
+
+def sample_caveats(units: Sequence[Region]) -> list[str]:
+    """One line saying what the shipped sample lacks, naming the capped countries among
+    ``units`` with their true totals.
+
+    >>> sample_caveats([])[0].startswith("Shipped sample")
+    True
+    """
+    from glamgraph.sparql.embedded import snapshot_info
+
+    info = snapshot_info()
+    caps: Mapping[str, Any] = info.get("capped") or {}
+    cap = (info.get("counts") or {}).get("per_country_cap") or info.get("per_country_cap")
+    wanted = {u.qid for u in units}
+    capped = [
+        f"{c.get('label') or q} {c.get('kept')} of {c.get('total')}"
+        for q, c in sorted(caps.items(), key=lambda kv: str(kv[1].get("label") or kv[0]))
+        if q in wanted and isinstance(c, Mapping)
+    ]
+    parts = ["Shipped sample, not live Wikidata"]
+    if capped:
+        parts.append(
+            f"institutions capped at {cap or 'a fixed number'} per country ("
+            + ", ".join(capped)
+            + " in the full data)"
+        )
+    else:
+        parts.append(f"a small sample of institutions (at most {cap or 'a few'} per country)")
+    parts.append("affiliates reconstructed from Meta-Wiki's listings, not the module")
+    parts.append("no affiliate contact addresses (Meta-Wiki pages only)")
+    parts.append("no subdivisions")
+    return ["; ".join(parts) + f". Use {FULL_ENDPOINTS} for real answers."]
 
 
 def _affiliate_sources(affs: Any, module: object, registry: object) -> list[dict[str, Any]]:
@@ -57,7 +193,7 @@ def coverage(
     lang: str | Sequence[str] = "en",
     types: Sequence[str] | None = None,
     affiliates: Sequence[Affiliate] | None = None,
-    fallback_contact: str = vocab.GLAM_FALLBACK_CONTACT,
+    fallback_contact: str | Contact = vocab.GLAM_FALLBACK_CONTACT,
     quiet: bool = False,
 ) -> Coverage:
     """Which unit regions of ``region`` have GLAM institutions and no recognised local affiliate.
@@ -71,7 +207,8 @@ def coverage(
         lang: label languages in order of preference (``"fr,en,mul"``).
         types: GLAM root classes instead of the default seven.
         affiliates: affiliates to use as they are (skips loading ``module``/``registry``).
-        fallback_contact: the contact of last resort for uncovered regions.
+        fallback_contact: the contact of last resort (``NAME`` or ``NAME|URL``, or a
+            :class:`~glamgraph.model.Contact`): the international GLAM-Wiki community by default.
         quiet: no progress bar.
 
     Returns:
@@ -88,6 +225,16 @@ def coverage(
         >>> cov.to_dataframe()  # doctest: +SKIP
     """
     eng = get_engine(endpoint)
+    fallback = parse_fallback_contact(fallback_contact)
+    sample = is_shipped_sample(eng)
+    if sample:
+        reg0 = region if isinstance(region, Region) else regions.resolve(region, eng, lang=lang)
+        if reg0.kind in ("country", "subdivision"):
+            raise UnknownRegion(
+                f"region {reg0.label or reg0.qid} ({reg0.qid}): its unit rows are subdivisions, "
+                f"which the shipped sample does not hold; use {FULL_ENDPOINTS}"
+            )
+        region = reg0
     h = hv.harvest(region, eng, lang=lang, roots=types, quiet=quiet)
     results: list[QueryResult] = list(h.results)
     reg, units = h.region, list(h.units)
@@ -137,7 +284,8 @@ def coverage(
     coords_f: dict[str, tuple[float, float]] = {
         r.qid: (r.lat, r.lon) for r in [*world, *units] if r.lat is not None and r.lon is not None
     }
-    uncovered_ids = [u.qid for u in units if counts.get(u.qid, 0) > 0 and not covering.get(u.qid)]
+    # nearest affiliate of every unit without a local one (uncovered or without institutions)
+    uncovered_ids = [u.qid for u in units if not covering.get(u.qid)]
     near: dict[str, network.Nearest] = {}
     if uncovered_ids:
         if country_level:
@@ -173,12 +321,29 @@ def coverage(
                         )
 
     query_names = tuple(dict.fromkeys(qr.query_name for qr in [*results, counts_res, covers_res]))
+    by_code: dict[str, Contact] = {}
+    for a in aff_list:
+        by_code.setdefault(a.code, affiliate_contact(a))
+    by_root = h.classes.by_root or tuple(
+        (r, frozenset({r})) for r in (types or vocab.DEFAULT_GLAM_ROOTS)
+    )
+    in_unit: dict[str, list[Institution]] = {}
+    for inst in h.institutions:
+        for q in dict.fromkeys(inst.units):
+            in_unit.setdefault(q, []).append(inst)
     rows: list[CoverageRow] = []
     for u in units:
         n = counts.get(u.qid, 0)
         codes = tuple(covering.get(u.qid, []))
         unc = n > 0 and not codes
-        nb = near.get(u.qid) if unc else None
+        nb_any = near.get(u.qid) if not codes else None
+        nb = nb_any if unc else None
+        if codes:
+            contacts = tuple(by_code.get(c) or Contact(c, c, "", "", "none") for c in codes)
+        elif nb_any is not None and nb_any.affiliate in by_code:
+            contacts = (by_code[nb_any.affiliate],)
+        else:
+            contacts = (fallback,)
         rows.append(
             CoverageRow(
                 region=u.qid,
@@ -188,13 +353,15 @@ def coverage(
                 institutions=n,
                 affiliates=codes,
                 uncovered=unc,
-                nearest_affiliate=nb.affiliate if nb else (fallback_contact if unc else None),
-                contact=fallback_contact if unc else None,
+                nearest_affiliate=nb.affiliate if nb else (fallback.code if unc else None),
+                contact=contacts[0].channel if contacts else None,
                 hops=nb.hops if nb else None,
                 distance_km=nb.distance_km if nb else None,
                 lat=u.lat,
                 lon=u.lon,
                 queries=query_names,
+                contacts=contacts,
+                type_counts=type_counts(in_unit.get(u.qid, []), by_root),
             )
         )
     all_results = [*results, counts_res, covers_res]
@@ -213,6 +380,8 @@ def coverage(
         provenance=[{**r.provenance(), "query_text": r.query_text} for r in all_results],
         query_texts=texts,
         without_coordinates=sum(1 for i in h.institutions if i.lat is None or i.lon is None),
+        caveats=sample_caveats(units) if sample else [],
+        root_classes=tuple((vocab.GLAM_ROOT_COLUMNS.get(r, r), c) for r, c in by_root),
     )
     log.info(
         "coverage %s: %d units, %d institutions, %d uncovered, %d queries",

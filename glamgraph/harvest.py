@@ -72,6 +72,8 @@ class ClassSet:
     excluded: frozenset[str]
     roots: tuple[str, ...]
     lookalikes: tuple[str, ...]
+    #: each root's own GLAM classes (the root included, look-alikes excluded)
+    by_root: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def sorted(self) -> list[str]:
         """The GLAM classes in QID-number order (stable batches)."""
@@ -113,7 +115,8 @@ def glam_classes(
     # a root is in its own closure even where the endpoint has no P279 path for it
     glam = set(roots_t).union(*(under.get(r, set()) for r in roots_t))
     excluded = set(looks_t).union(*(under.get(r, set()) for r in looks_t))
-    cs = ClassSet(frozenset(glam - excluded), frozenset(excluded), roots_t, looks_t)
+    by_root = tuple((r, frozenset(({r} | under.get(r, set())) - excluded)) for r in roots_t)
+    cs = ClassSet(frozenset(glam - excluded), frozenset(excluded), roots_t, looks_t, by_root)
     _CLASS_CACHE[key] = cs
     log.info("GLAM classes: %d (excluded %d look-alike classes)", len(cs.glam), len(excluded))
     return cs
@@ -284,8 +287,8 @@ def harvest(
     langs = tuple(dict.fromkeys((*ids.parse_langs(lang), "mul", "en")))
     sent0 = engine.queries_sent
     results: list[QueryResult] = []
-    reg = region if isinstance(region, Region) else regions.resolve(region, engine, lang=langs[0])
-    unit_list = regions.units(reg, engine, lang=langs[0], results=results)
+    reg = region if isinstance(region, Region) else regions.resolve(region, engine, lang=langs)
+    unit_list = regions.units(reg, engine, lang=langs, results=results)
     unit_ids = {u.qid for u in unit_list}
     if reg.kind in ("world", "continent"):
         countries = [u.qid for u in unit_list]
@@ -382,8 +385,12 @@ def harvest(
             admins, unit_ids | {reg.qid}
         ):
             unplaced[item] = Unplaced(item, item, "P131 chain inside the region reaches no country")
+    # an institution with any current country is placed, wherever that country is
+    hist_only = [q for q in hist_items if q not in item_countries and q not in unplaced]
+    chains.fetch(hist_only)
+    chains.fetch(c for q in hist_only for c in chains.info[q].countries)
     for item, hist in hist_items.items():
-        if item not in item_countries and item not in unplaced:
+        if item in hist_only and not any(chains.is_current(c) for c in chains.info[item].countries):
             unplaced[item] = Unplaced(
                 item, item, "only country is historical (P17)", (), tuple(sorted(hist))
             )

@@ -24,7 +24,7 @@ AffiliateType = Literal["chapter", "thematic", "user group", "other"]
 AffiliateStatus = Literal["recognised", "derecognised", "suspended"]
 RegionStatus = Literal["covered", "uncovered", "no_institutions"]
 ChannelSource = Literal[
-    "registry", "module", "wikidata-email", "wikidata-website", "meta-wiki-page", "fallback"
+    "registry", "module", "wikidata-email", "wikidata-website", "meta-wiki-page", "fallback", "none"
 ]
 
 
@@ -125,6 +125,8 @@ class Affiliate:
     headquarters: tuple[str, ...] = ()  # P159 from Wikidata, when known
     websites: tuple[str, ...] = ()  # P856 from Wikidata, when known
     unique_id: str = ""  # the module's unique_id
+    emails: tuple[str, ...] = ()  # P968 from Wikidata (without "mailto:"), when known
+    contact_source: str = ""  # where ``contact`` came from: "registry" or "module"
 
     @property
     def recognised(self) -> bool:
@@ -135,6 +137,11 @@ class Affiliate:
     def website(self) -> str | None:
         """The first official website from Wikidata (deterministic), or ``None``."""
         return _first(self.websites)
+
+    @property
+    def email(self) -> str | None:
+        """The first email address from Wikidata (deterministic), or ``None``."""
+        return _first(self.emails)
 
 
 @dataclass(frozen=True)
@@ -221,8 +228,37 @@ class CoverageRow:
         rec["queries"] = " ".join(self.queries)
         rec["status"] = self.status
         rec["contacts"] = " ".join(c.code for c in self.contacts)
+        rec["contact_name"] = "; ".join(c.name for c in self.contacts)
+        rec["contact_page"] = " ".join(c.page for c in self.contacts if c.page)
+        rec["contact_channel"] = "; ".join(c.channel for c in self.contacts)
+        rec["contact_source"] = "; ".join(c.channel_source for c in self.contacts)
         rec.update(dict(self.type_counts))
         return rec
+
+
+class Rows(list[CoverageRow]):
+    """Coverage rows that also give a DataFrame (``to_dataframe()``), like ``Coverage.rows``."""
+
+    def to_dataframe(self) -> Any:
+        """The rows as a pandas DataFrame (``hops`` as a nullable integer; needs pandas)."""
+        return rows_dataframe(self)
+
+
+def rows_dataframe(rows: Iterable[CoverageRow]) -> Any:
+    """Coverage rows as a pandas DataFrame: one column per ``regions.csv`` value, the type
+    counts as int columns and ``hops`` as a nullable integer (``Int64``).
+
+    >>> df = rows_dataframe([CoverageRow("Q1", "A", "AA", "country", 3, (), True, hops=2,
+    ...     type_counts=(("museums", 2), ("libraries", 1)))])
+    >>> int(df.loc[0, "museums"]), str(df["hops"].dtype), df.loc[0, "status"]
+    (2, 'Int64', 'uncovered')
+    """
+    import pandas as pd
+
+    df = pd.DataFrame(to_records(rows))
+    if "hops" in df.columns:
+        df["hops"] = df["hops"].astype("Int64")
+    return df
 
 
 @dataclass
@@ -244,10 +280,22 @@ class Coverage:
     # one-line statements of what the data behind this answer lacks (e.g. the shipped sample's
     # per-country caps); every output repeats them
     caveats: list[str] = field(default_factory=list)
+    # each GLAM root's count column and its classes (what ``type_counts`` counts), so that a
+    # subset by class can recount them
+    root_classes: tuple[tuple[str, frozenset[str]], ...] = ()
 
-    def uncovered(self) -> list[CoverageRow]:
-        """The rows of regions with GLAM institutions and no recognised local affiliate."""
-        return [r for r in self.rows if r.uncovered]
+    def uncovered(self) -> Rows:
+        """The rows of regions with GLAM institutions and no recognised local affiliate
+        (``to_dataframe()`` gives them as a table)."""
+        return Rows(r for r in self.rows if r.uncovered)
+
+    def covered(self) -> Rows:
+        """The rows of regions with a recognised local affiliate."""
+        return Rows(r for r in self.rows if r.status == "covered")
+
+    def no_institutions(self) -> Rows:
+        """The rows of regions with no GLAM institution found and no local affiliate."""
+        return Rows(r for r in self.rows if r.status == "no_institutions")
 
     def row(self, region: str) -> CoverageRow:
         """The row of one unit region by QID (``KeyError`` when absent)."""
@@ -261,8 +309,10 @@ class Coverage:
         return [i for i in self.institutions if region in i.units]
 
     def to_dataframe(self) -> Any:
-        """The rows as a pandas DataFrame (needs pandas)."""
-        return to_dataframe(self.rows)
+        """The rows as a pandas DataFrame: ``status``, one count column per GLAM root, whom to
+        contact (``contacts``, ``contact_name``, ``contact_page``, ``contact_channel``,
+        ``contact_source``); ``hops`` is a nullable integer (needs pandas)."""
+        return rows_dataframe(self.rows)
 
     def subset(
         self, regions: Iterable[str] | None = None, types: Iterable[str] | None = None
@@ -292,8 +342,15 @@ class Coverage:
             if keep_regions is not None and r.region not in keep_regions:
                 continue
             if keep_types is not None:
-                n = sum(1 for i in insts if r.region in i.units)
-                r = dataclasses.replace(r, institutions=n, uncovered=r.uncovered and n > 0)
+                here = [i for i in insts if r.region in i.units]
+                n = len(here)
+                counts = tuple(
+                    (col, sum(1 for i in here if classes & set(i.types)))
+                    for col, classes in self.root_classes
+                ) or tuple((col, 0 if n == 0 else c) for col, c in r.type_counts)
+                r = dataclasses.replace(
+                    r, institutions=n, uncovered=r.uncovered and n > 0, type_counts=counts
+                )
             rows.append(r)
         units = [u for u in self.units if keep_regions is None or u.qid in keep_regions]
         # narrowed to one unit region: that region is what the files are about

@@ -1,9 +1,16 @@
 """Regions: what a user's region is, and its unit rows.
 
-A region is given as ``world``, a QID (``Q46`` Europe, ``Q142`` France, ``Q13917``
-Île-de-France) or an ISO code (``FR``, ``FR-IDF``). Its unit rows are the current countries of a
-continent (or of every continent, for ``world``), the first-level subdivisions of a country
-(``P150``), or the subdivision itself.
+A region is given as ``world``, a QID (``Q46`` Europe, ``q142`` France, ``Q13917``
+Île-de-France), an ISO code (``FR``, ``FRA``, ``FR-IDF``) or, for continents and countries, an
+English name or alias as people type it (``europe``, ``Côte d'Ivoire``, ``cote d'ivoire``; case
+and accents do not matter). Names and alpha-3 codes come from the table shipped in
+``glamgraph/data/region_names.tsv`` (no query); a name that fits several regions (``Congo``) is
+refused with the candidates, an unknown one with the closest names. Its unit rows are the current
+countries of a continent (or of every continent, for ``world``), the first-level subdivisions of
+a country (``P150``), or the subdivision itself.
+
+Labels follow the languages asked for, in order: the unit query gives the first language (or
+``mul``), the others fill what it left empty.
 
 A current country has an ISO 3166-1 alpha-2 code, no dissolution date and is no historical
 country. When an alpha-2 code sits on several items the choice is deterministic: current items
@@ -14,14 +21,21 @@ first, then items with a UN M49 code, then the lowest QID number.
 >>> r = resolve("NG", eng)
 >>> r.qid, r.kind, r.label
 ('Q1033', 'country', 'Nigeria')
+>>> resolve("europe", eng).qid, resolve("FRA", eng).qid, resolve("q142", eng).qid
+('Q46', 'Q142', 'Q142')
 >>> len(units(resolve("Q15", eng), eng)) >= 54
 True
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import functools
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Sequence
+from importlib import resources
 
 from glamgraph import ids, vocab
 from glamgraph.errors import UnknownRegion
@@ -29,6 +43,136 @@ from glamgraph.model import Records, Region, RegionKind
 from glamgraph.sparql import Engine, QueryResult, term_bool, term_qid, term_value
 
 WORLD = Region("world", "world", "World")
+#: The shipped table of continent and country names (see ``scripts/build_region_names.py``).
+NAMES_FILE = "region_names.tsv"
+#: What to use when the shipped sample cannot answer a region level.
+FULL_ENDPOINTS = "--endpoint wdqs or --endpoint qlever"
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+
+
+def name_key(text: str) -> str:
+    """A region name as compared: accents folded, case-insensitive, one space, one apostrophe.
+
+    >>> name_key("  Côte  D’Ivoire "), name_key("Åland")
+    ("cote d'ivoire", 'aland')
+    """
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[-_.,]", " ", text)
+    return " ".join(text.casefold().split())
+
+
+@dataclasses.dataclass(frozen=True)
+class NameTable:
+    """The shipped names: name key -> QIDs, alpha-3 -> QID, QID -> English label."""
+
+    by_name: dict[str, tuple[str, ...]]
+    by_iso3: dict[str, str]
+    label: dict[str, str]
+    shown: dict[str, str]  # name key -> the name as written in the table
+
+
+@functools.cache
+def name_table() -> NameTable:
+    """The continent and country names shipped in ``glamgraph/data/region_names.tsv``.
+
+    >>> name_table().by_name["congo"]
+    ('Q971', 'Q974')
+    """
+    text = (resources.files("glamgraph") / "data" / NAMES_FILE).read_text(encoding="utf-8")
+    by_name: dict[str, list[str]] = {}
+    by_iso3: dict[str, str] = {}
+    label: dict[str, str] = {}
+    shown: dict[str, str] = {}
+    for line in text.splitlines()[1:]:
+        cells = line.split("\t")
+        if len(cells) != 6 or not ids.is_qid(cells[0]):
+            continue
+        qid, _kind, _iso2, iso3, _conts, names = cells
+        all_names = [n for n in names.split("|") if n]
+        if all_names:
+            label[qid] = all_names[0]
+        if iso3:
+            by_iso3[iso3.upper()] = qid
+        for n in all_names:
+            key = name_key(n)
+            shown.setdefault(key, n)
+            if qid not in by_name.setdefault(key, []):
+                by_name[key].append(qid)
+    return NameTable(
+        {k: tuple(sorted(v, key=ids.qid_number)) for k, v in by_name.items()},
+        by_iso3,
+        label,
+        shown,
+    )
+
+
+def by_name(text: str) -> str | None:
+    """The QID of a continent or country named ``text`` (an English label or alias, or an ISO
+    alpha-3 code); ``None`` when the table has no such name; :class:`UnknownRegion` when the
+    name fits several regions.
+
+    >>> by_name("cote d'ivoire"), by_name("FRA"), by_name("Atlantis")
+    ('Q1008', 'Q142', None)
+    >>> by_name("Congo")
+    Traceback (most recent call last):
+    ...
+    glamgraph.errors.UnknownRegion: ambiguous region: 'Congo' names Q971 (Republic of the Congo), Q974 (Democratic Republic of the Congo); give one of these QIDs
+    """
+    table = name_table()
+    raw = text.strip()
+    if re.fullmatch(r"[A-Za-z]{3}", raw) and raw.upper() in table.by_iso3:
+        return table.by_iso3[raw.upper()]
+    qids = table.by_name.get(name_key(raw), ())
+    if len(qids) > 1:
+        cands = ", ".join(f"{q} ({table.label.get(q, q)})" for q in qids)
+        raise UnknownRegion(f"ambiguous region: {text!r} names {cands}; give one of these QIDs")
+    return qids[0] if qids else None
+
+
+def closest_names(text: str, n: int = 3) -> list[str]:
+    """The names in the shipped table closest to ``text`` (for "did you mean").
+
+    >>> closest_names("Frnace")
+    ['France']
+    """
+    table = name_table()
+    keys = difflib.get_close_matches(name_key(text), list(table.by_name), n=n, cutoff=0.6)
+    return [table.shown[k] for k in keys]
+
+
+def _langs(lang: str | Sequence[str]) -> list[str]:
+    return (
+        list(ids.parse_langs(lang)) if isinstance(lang, str) else [ids.check_lang(x) for x in lang]
+    )
+
+
+def relabel(
+    regions: Sequence[Region],
+    engine: Engine,
+    lang: str | Sequence[str],
+    results: list[QueryResult] | None = None,
+) -> list[Region]:
+    """The regions with the label of the first language of ``lang`` that has one, where their
+    label is missing (only then is a query sent)."""
+    langs = _langs(lang)
+    todo = [r.qid for r in regions if (not r.label or r.label == r.qid) and ids.is_qid(r.qid)]
+    if not todo or not langs:
+        return list(regions)
+    res = engine.run("labels", item=sorted(set(todo), key=ids.qid_number), langs=langs)
+    if results is not None:
+        results.append(res)
+    found: dict[str, dict[str, str]] = {}
+    for row in res.rows:
+        q, t = term_qid(row, "item"), row.get("label")
+        if q and t and "value" in t:
+            found.setdefault(q, {}).setdefault(t.get("xml:lang", ""), t["value"])
+    out = []
+    for r in regions:
+        have = found.get(r.qid, {})
+        best = next((have[x] for x in langs if x in have), None)
+        out.append(dataclasses.replace(r, label=best) if best and r.label in ("", r.qid) else r)
+    return out
 
 
 def _pick(rows: list[tuple[str, bool, bool]]) -> str:
@@ -41,35 +185,75 @@ def _point(result_row: dict[str, dict[str, str]]) -> tuple[float | None, float |
     return (pt[0], pt[1]) if pt else (None, None)
 
 
-def resolve(region: str, engine: Engine, *, lang: str = "en") -> Region:
+def _unknown(region: str) -> UnknownRegion:
+    near = closest_names(region)
+    hint = f"; closest names: {', '.join(near)}" if near else ""
+    return UnknownRegion(
+        f"unknown region: {region!r} (use world, a continent or country name, a QID such as Q46, "
+        f"or an ISO code such as FR, FRA or FR-IDF{hint})"
+    )
+
+
+def _is_sample(engine: Engine) -> bool:
+    return engine.name == "snapshot"
+
+
+def resolve(region: str, engine: Engine, *, lang: str | Sequence[str] = "en") -> Region:
     """The :class:`Region` a user means by ``region``; :class:`UnknownRegion` when none.
 
     Args:
-        region: ``world``, a continent/country/subdivision QID, or an ISO 3166-1 alpha-2 /
-            ISO 3166-2 code (case-insensitive).
+        region: ``world``, a continent/country/subdivision QID (any case), an ISO 3166-1
+            alpha-2 / alpha-3 or ISO 3166-2 code (case-insensitive), or the English name or
+            alias of a continent or country (case and accents do not matter).
         engine: the SPARQL engine to ask.
-        lang: the language of the label.
+        lang: the label languages, in order (``"fr,en"`` or a list).
     """
     raw = region.strip() if isinstance(region, str) else ""
     if raw.lower() == "world":
         return WORLD
+    langs = _langs(lang)
     code = raw.upper()
-    if ids.is_qid(raw):
-        qid = raw
-    elif ids.is_iso_alpha2(code) or ids.is_iso_3166_2(code):
+    qid: str | None = None
+    if re.fullmatch(r"[Qq][1-9][0-9]*", raw):
+        qid = "Q" + raw[1:]
+    elif ids.is_iso_3166_2(code):
+        if _is_sample(engine):
+            raise UnknownRegion(
+                f"region {raw!r} is a subdivision: the shipped sample holds none; use "
+                f"{FULL_ENDPOINTS}"
+            )
         qid = _by_iso(code, engine)
+    elif ids.is_iso_alpha2(code):
+        try:
+            qid = _by_iso(code, engine)
+        except UnknownRegion:
+            qid = by_name(raw)  # e.g. "UK"
+            if qid is None:
+                raise
     else:
-        raise UnknownRegion(
-            f"unknown region: {region!r} (use world, a QID such as Q46, or an ISO code such as FR "
-            "or FR-IDF)"
-        )
+        qid = by_name(raw)
+    if qid is None:
+        raise _unknown(region)
     if qid in vocab.CONTINENTS:
-        return Region(qid, "continent", vocab.CONTINENTS[qid])
-    res = engine.run("region-info", items=[qid], lang=ids.check_lang(lang))
+        cont = Region(qid, "continent", vocab.CONTINENTS[qid])
+        if langs and langs[0] != "en":
+            named = relabel([dataclasses.replace(cont, label="")], engine, langs)[0]
+            return named if named.label else cont
+        return cont
+    res = engine.run("region-info", items=[qid], lang=langs[0] if langs else "en")
+    sample_hint = (
+        f"; the shipped sample holds continents and countries only, use {FULL_ENDPOINTS} for "
+        "subdivisions"
+        if _is_sample(engine)
+        else ""
+    )
     if not res.rows:
-        raise UnknownRegion(f"unknown region: {region!r}")
+        extra = f" ({sample_hint[2:]})" if sample_hint else ""
+        raise UnknownRegion(f"unknown region: {region!r}{extra}")
     row = min(res.rows, key=lambda r: term_value(r, "coord") or "~")
     label = term_value(row, "label") or qid
+    if label == qid and len(langs) > 1:
+        label = relabel([Region(qid, "country", qid)], engine, langs[1:])[0].label
     lat, lon = _point(row)
     dissolved = any(term_value(r, "dissolved") or term_bool(r, "historical") for r in res.rows)
     iso = term_value(row, "iso")
@@ -83,7 +267,7 @@ def resolve(region: str, engine: Engine, *, lang: str = "en") -> Region:
     why = "a former country or region" if dissolved else "not a continent, a current country or"
     if not dissolved:
         why += " a first-level subdivision (P150) of one"
-    raise UnknownRegion(f"unknown region: {region!r} ({qid} is {why})")
+    raise UnknownRegion(f"unknown region: {region!r} ({qid} is {why}{sample_hint})")
 
 
 def _by_iso(code: str, engine: Engine) -> str:
@@ -105,7 +289,7 @@ def units(
     region: Region,
     engine: Engine,
     *,
-    lang: str = "en",
+    lang: str | Sequence[str] = "en",
     results: list[QueryResult] | None = None,
 ) -> Records[Region]:
     """The unit rows of ``region``: countries of a continent or the world, subdivisions of a
@@ -114,28 +298,31 @@ def units(
 
     ``results``, when given, receives the query results (for provenance)."""
     sink = results if results is not None else []
+    langs = _langs(lang) or ["en"]
+    first = langs[0]
     if region.kind == "subdivision":
         return Records([region])
     if region.kind == "country":
-        res = engine.run("subdivisions-of-country", country=region.qid, lang=lang)
+        res = engine.run("subdivisions-of-country", country=region.qid, lang=first)
         sink.append(res)
-        subs = _rows_to_regions(res, "unit", "subdivision", region.qid)
+        subs = relabel(
+            _rows_to_regions(res, "unit", "subdivision", region.qid), engine, langs[1:], sink
+        )
         if not subs:  # no first-level subdivision known (P150): the country is its own unit row
             return Records([region])
         return Records(sorted(subs, key=lambda r: (r.iso, ids.qid_number(r.qid))))
     continents = list(vocab.CONTINENTS) if region.kind == "world" else [region.qid]
     out: dict[str, Region] = {}
     for cont in continents:
-        res = engine.run("countries-of-continent", continent=cont, lang=lang)
+        res = engine.run("countries-of-continent", continent=cont, lang=first)
         sink.append(res)
         for reg in _countries(res, cont):
             out.setdefault(reg.qid, reg)
     by_iso: dict[str, list[Region]] = {}
     for reg in out.values():
         by_iso.setdefault(reg.iso, []).append(reg)
-    return Records(
-        sorted((v[0] for v in by_iso.values()), key=lambda r: (r.iso, ids.qid_number(r.qid)))
-    )
+    chosen = relabel([v[0] for v in by_iso.values()], engine, langs[1:], sink)
+    return Records(sorted(chosen, key=lambda r: (r.iso, ids.qid_number(r.qid))))
 
 
 def _countries(res: QueryResult, continent: str) -> list[Region]:
@@ -190,7 +377,7 @@ def borders(
     return sorted(pairs, key=lambda p: (ids.qid_number(p[0]), ids.qid_number(p[1])))
 
 
-def is_region_code(value: str) -> bool:
+def is_region_code(value: str) -> bool:  # kept for callers; resolve() also takes names
     """True when ``value`` looks like something :func:`resolve` could accept (no query sent).
 
     >>> is_region_code("FR-IDF"), is_region_code("Q46"), is_region_code("world"), is_region_code("x!")
@@ -205,12 +392,12 @@ def is_region_code(value: str) -> bool:
 
 
 def region(value: str, *, endpoint: str | Engine = "wdqs", lang: str = "en") -> Region:
-    """The :class:`Region` for ``value`` (``world``, a QID or an ISO code) on ``endpoint``.
+    """The :class:`Region` for ``value`` (``world``, a name, a QID or an ISO code) on ``endpoint``.
 
     >>> region("FR-IDF", endpoint="snapshot")  # the snapshot has no subdivisions
     Traceback (most recent call last):
     ...
-    glamgraph.errors.UnknownRegion: unknown region: 'FR-IDF' (no item carries this ISO code)
+    glamgraph.errors.UnknownRegion: region 'FR-IDF' is a subdivision: the shipped sample holds none; use --endpoint wdqs or --endpoint qlever
     """
     from glamgraph.sparql import get_engine
 

@@ -139,7 +139,10 @@ WIKIDATA_API: Final = "https://www.wikidata.org/w/api.php"
 
 #: The contact of last resort for a region no affiliate can reach (configurable in the API/CLI).
 GLAM_FALLBACK_CONTACT: Final = "GLAM-Wiki"
+GLAM_FALLBACK_CONTACT_NAME: Final = "GLAM-Wiki international community"
 GLAM_FALLBACK_CONTACT_PAGE: Final = "https://meta.wikimedia.org/wiki/GLAM"
+#: Where a Meta-Wiki page title is shown to people.
+META_WIKI_PAGE: Final = "https://meta.wikimedia.org/wiki/"
 
 # --- Endpoints ---------------------------------------------------------------------------------
 WDQS_URL: Final = "https://query.wikidata.org/sparql"
@@ -169,3 +172,15 @@ def prop_uri(pid: str, kind: str = "direct") -> str:
     """
     base = {"direct": WDT, "p": P, "ps": PS, "pq": PQ}[kind]
     return base + pid
+
+
+#: The count column of each default GLAM root in ``regions.csv`` and the coverage data frame.
+GLAM_ROOT_COLUMNS: Final[dict[str, str]] = {
+    MUSEUM: "museums",
+    LIBRARY: "libraries",
+    ARCHIVES: "archives",
+    ART_GALLERY: "art_galleries",
+    ZOO: "zoos",
+    BOTANICAL_GARDEN: "botanical_gardens",
+    PUBLIC_AQUARIUM: "aquariums",
+}

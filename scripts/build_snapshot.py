@@ -200,6 +200,10 @@ def build(data: Path, out: Path, per_country: int, limit: int | None) -> dict[st
     # Institutions.
     rows = [dict(r, source_file="institutions.csv") for r in inst_a]
     rows += [dict(r, source_file="institutions_more.csv", isil="") for r in inst_b]
+    # the true number of institutions per country in the data, before the per-country cap
+    full_per_country: Counter[str] = Counter(
+        c for q, c in {(r["qid"], r["country_qid"]) for r in rows} if c
+    )
     chosen = sample(rows, per_country)
     if limit is not None:
         chosen = chosen[:limit]
@@ -243,6 +247,13 @@ def build(data: Path, out: Path, per_country: int, limit: int | None) -> dict[st
     nt = "\n".join(w.lines) + "\n"
     with gzip.GzipFile(out / "snapshot.nt.gz", "wb", mtime=0) as fh:
         fh.write(nt.encode("utf-8"))
+    label_of = {c["qid"]: c["label_en"] for c in countries}
+    capped = {
+        q: {"label": label_of.get(q, q), "kept": per_country_count[q], "total": n}
+        for q, n in sorted(full_per_country.items(), key=lambda kv: qnum(kv[0]))
+        if per_country_count[q] < n
+    }
+    n_aff_countries = sum(1 for a in affiliates if a["countries"].strip())
     lua = affiliates_module(affiliates, country_by_iso)
     (out / "Organizational_Informations.lua").write_text(lua, encoding="utf-8")
 
@@ -271,7 +282,8 @@ def build(data: Path, out: Path, per_country: int, limit: int | None) -> dict[st
             "affiliates.csv": {
                 "sha256_16": file_sha("affiliates.csv"),
                 "date": "Meta-Wiki affiliate templates, 2024 or later",
-                "covers": "158 current affiliates; country for 100 of them, by rules",
+                "covers": f"{len(affiliates)} current affiliates; country for "
+                f"{n_aff_countries} of them, by rules",
             },
             "institutions.csv": {
                 "sha256_16": file_sha("institutions.csv"),
@@ -310,7 +322,19 @@ def build(data: Path, out: Path, per_country: int, limit: int | None) -> dict[st
             "institutions_per_continent": dict(sorted(per_continent.items())),
             "institutions_per_country": dict(sorted(per_country_count.items())),
             "affiliates": len(affiliates),
+            "affiliates_with_country": n_aff_countries,
+            "per_country_cap": per_country,
         },
+        # countries whose institutions the cap cut: what the sample keeps and what the data holds
+        "capped": capped,
+        # what the sample lacks, one short statement each (``glamgraph snapshot-info`` lists them)
+        "gaps": [
+            "affiliates RECONSTRUCTED from Meta-Wiki's listing templates, not the real module",
+            "no affiliate contact channels (Meta-Wiki pages only)",
+            "no subdivisions (P150/P300) and no P131 chains",
+            "no historical countries",
+            "no class tree below the GLAM roots",
+        ],
     }
     (out / "snapshot.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n")
     return info
@@ -318,6 +342,17 @@ def build(data: Path, out: Path, per_country: int, limit: int | None) -> dict[st
 
 def lua_str(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
+
+
+def lua_value(value: str | list[str]) -> str:
+    """A string, or a list of strings (a Lua table) when there are several; one is a string."""
+    if isinstance(value, str):
+        return lua_str(value)
+    if len(value) == 1:
+        return lua_str(value[0])
+    if not value:
+        return lua_str("")
+    return "{" + ", ".join(lua_str(v) for v in value) + "}"
 
 
 ORG_TYPES = {
@@ -338,21 +373,22 @@ def affiliates_module(
         "return {",
     ]
     for i, r in enumerate(rows, start=1):
-        iso = r["countries"].strip()
-        country = country_by_iso[iso]["label_en"] if iso in country_by_iso else ""
+        names = [
+            country_by_iso[c]["label_en"] for c in r["countries"].split() if c in country_by_iso
+        ]
         org_type = ORG_TYPES.get(r["type"], r["type"])
         region = "International" if org_type == "Thematic Organization" else ""
-        fields = [
+        fields: list[tuple[str, str | list[str]]] = [
             ("unique_id", f"snapshot-{i:03d}"),
             ("affiliate_code", r["code"]),
             ("group_name", r["name"]),
             ("org_type", org_type),
             ("region", region),
-            ("group_country", country),
+            ("group_country", names),
             ("group_page", r["meta_page_url"]),
             ("recognition_status", "recognised"),
         ]
-        body = ",\n".join(f"        {k} = {lua_str(v)}" for k, v in fields)
+        body = ",\n".join(f"        {k} = {lua_value(v)}" for k, v in fields)
         out.append("    {\n" + body + "\n    },")
     out.append("}")
     return "\n".join(out) + "\n"

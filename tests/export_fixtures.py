@@ -12,7 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from glamgraph.model import Affiliate, Coverage, CoverageRow, Institution, Region, Unplaced
+from glamgraph.model import (
+    Affiliate,
+    Contact,
+    Coverage,
+    CoverageRow,
+    Institution,
+    Region,
+    Unplaced,
+)
 from glamgraph.sparql.result import QueryResult
 
 CREATED = dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.UTC)
@@ -35,6 +43,11 @@ KNOWN_ROW: dict[str, Any] = {
     "affiliate": "WMEE",
     "region_label": "Latvia",
     "covered": False,
+    "affiliate_name": "Wikimedia Eesti",
+    "affiliate_page": "https://meta.wikimedia.org/wiki/Wikimedia_Eesti",
+    "affiliate_contact": "info@wikimedia.ee",
+    "contact_source": "registry",
+    "status": "uncovered",
 }
 
 HOSTILE_LABELS: dict[str, str] = {
@@ -153,20 +166,35 @@ def institutions() -> list[Institution]:
     ]
 
 
+#: Whom to contact: an affiliate with a registry contact, one with its page only, the fallback.
+WMEE = Contact("WMEE", "Wikimedia Eesti", "https://meta.wikimedia.org/wiki/Wikimedia_Eesti",
+               "info@wikimedia.ee", "registry")  # fmt: skip
+WMFR = Contact("WMFR", "Wikimédia France", "https://meta.wikimedia.org/wiki/Wikim%C3%A9dia_France",
+               "https://meta.wikimedia.org/wiki/Wikim%C3%A9dia_France", "meta-wiki-page")  # fmt: skip
+FALLBACK = Contact("GLAM-Wiki", "GLAM-Wiki international community",
+                   "https://meta.wikimedia.org/wiki/GLAM", "https://meta.wikimedia.org/wiki/GLAM",
+                   "fallback")  # fmt: skip
+
+
+def _types(museums: int, libraries: int, archives: int) -> tuple[tuple[str, int], ...]:
+    return (("museums", museums), ("libraries", libraries), ("archives", archives),
+            ("art_galleries", 0), ("zoos", 0), ("botanical_gardens", 0), ("aquariums", 0))  # fmt: skip
+
+
 def rows() -> list[CoverageRow]:
     """The unit rows, deliberately not in QID order."""
     q = ("countries-of-continent", "coverage-institutions-per-unit")
     return [
-        CoverageRow("Q211", "Latvia", "LV", "country", 5, (), True, "WMEE", "GLAM-Wiki", 1,
-                    281.4, 57.0, 24.8, q),
-        CoverageRow("Q142", "France", "FR", "country", 2, ("WMFR",), False, None, None, None,
-                    None, 46.6, 2.4, q),
-        CoverageRow("Q37", "Lithuania", "LT", "country", 4, (), True, "WMEE", "GLAM-Wiki", 2,
-                    540.25, 55.3, 23.9, q),
-        CoverageRow("Q191", "Estonia", "EE", "country", 1, ("WMEE",), False, None, None, None,
-                    None, 58.7, 25.5, q),
-        CoverageRow("Q228", "Andorra", "AD", "country", 0, (), False, None, None, None, None,
-                    42.55, 1.58, q),
+        CoverageRow("Q211", "Latvia", "LV", "country", 5, (), True, "WMEE", WMEE.channel, 1,
+                    281.4, 57.0, 24.8, q, (WMEE,), _types(3, 2, 1)),
+        CoverageRow("Q142", "France", "FR", "country", 2, ("WMFR",), False, None, WMFR.channel,
+                    None, None, 46.6, 2.4, q, (WMFR,), _types(2, 0, 0)),
+        CoverageRow("Q37", "Lithuania", "LT", "country", 4, (), True, "WMEE", WMEE.channel, 2,
+                    540.25, 55.3, 23.9, q, (WMEE,), _types(2, 1, 1)),
+        CoverageRow("Q191", "Estonia", "EE", "country", 1, ("WMEE",), False, None, WMEE.channel,
+                    None, None, 58.7, 25.5, q, (WMEE,), _types(0, 1, 0)),
+        CoverageRow("Q228", "Andorra", "AD", "country", 0, (), False, None, FALLBACK.channel,
+                    None, None, 42.55, 1.58, q, (FALLBACK,), _types(0, 0, 0)),
     ]  # fmt: skip
 
 

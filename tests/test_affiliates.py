@@ -228,6 +228,7 @@ def test_wikidata_adds_operating_area_headquarters_website(world) -> None:  # ty
     assert (fr.wikidata, fr.operating_area, fr.headquarters) == ("Q9300010", ("Q142",), ("Q90",))
     assert fr.website == "https://www.wikimedia.fr/"
     assert de.operating_area == ("Q183",)  # the deprecated France is hidden (truthy only)
+    assert de.emails == ("info@wikimedia.de.example",) and fr.emails == ()  # P968, no mailto:
     assert affs.by_code("WMNGUG").wikidata == "Q9300015"  # matched through P856 = Meta page
     assert affs.by_code("WMNL").wikidata == "Q9300013"  # matched through the Meta sitelink
     assert affs.by_code("WPMF").operating_area == (vocab.WORLDWIDE,)
@@ -408,7 +409,11 @@ def test_malformed_module_from_meta_wiki_names_the_revision_and_line(
 
 def test_snapshot_endpoint_uses_the_snapshot_copy_without_fetching() -> None:
     affs, _ = load_noting(endpoint="snapshot", api_url="http://127.0.0.1:9/w/api.php")
-    assert len(affs) == 158
+    # as many as the snapshot's build recorded (from the shared affiliates table)
+    from glamgraph.sparql.embedded import snapshot_info
+
+    assert len(affs) == snapshot_info()["counts"]["affiliates"]
+    assert affs.by_code("ROU-MDA").countries == ("Q217", "Q218")  # two countries in one group
     assert affs.module_source == "snapshot module (reconstructed)"
     assert all(a.source == "snapshot module (reconstructed)" for a in affs)
     assert affs.by_code("DE").countries == ("Q183",)

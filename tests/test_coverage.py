@@ -60,8 +60,14 @@ def test_nearest_by_hops_distance_and_islands(europe) -> None:  # type: ignore[n
     # islands: no border path, nearest covered region by distance, hops empty
     assert rows["Q189"].hops is None and rows["Q189"].distance_km is not None
     assert rows["Q233"].hops is None and rows["Q233"].nearest_affiliate in ("WMFR", "WMDE")
-    assert all(r.contact == "GLAM-Wiki" for r in europe.rows if r.uncovered)
-    assert rows["Q142"].nearest_affiliate is None and rows["Q142"].contact is None
+    # whom to contact: the nearest affiliate, by code and name (no channel known for these)
+    for r in europe.uncovered():
+        assert [c.code for c in r.contacts] == [r.nearest_affiliate]
+        assert r.contacts[0].name == f"Test {r.nearest_affiliate}"
+        assert r.contacts[0].channel_source == "none" and r.contacts[0].channel == ""
+    assert rows["Q142"].nearest_affiliate is None
+    assert [c.code for c in rows["Q142"].contacts] == ["WMFR"]  # covered: its local affiliate
+    assert all(r.status == ("uncovered" if r.uncovered else "covered") for r in europe.rows)
 
 
 def test_subdivision_coverage(world_engine) -> None:  # type: ignore[no-untyped-def]
@@ -89,14 +95,96 @@ def test_africa_unreachable_and_far(world_engine) -> None:  # type: ignore[no-un
     )  # Ghana via Togo, Benin
     assert rows["Q945"].institutions == 0 and not rows["Q945"].uncovered  # Togo: nothing to cover
     assert rows["Q1011"].hops is None  # Cape Verde: island
+    # a historical country (Prussia) beside a current one (Ghana): counted in Ghana
+    assert any(i.qid == "Q9000029" and "Q117" in i.units for i in cov.institutions)
+    assert not any(u.qid == "Q9000029" for u in cov.unplaced)
+
+
+def test_type_counts_per_root(europe) -> None:  # type: ignore[no-untyped-def]
+    lux = europe.row("Q32")  # a library-museum (two roots) and an art museum
+    counts = dict(lux.type_counts)
+    assert lux.institutions == 2
+    assert (counts["museums"], counts["libraries"], counts["archives"]) == (2, 1, 0)
+    assert list(counts) == [
+        "museums", "libraries", "archives", "art_galleries", "zoos", "botanical_gardens",
+        "aquariums",
+    ]  # fmt: skip
+    df = europe.to_dataframe()
+    assert int(df.loc[df["region"] == "Q32", "museums"].iloc[0]) == 2
 
 
 def test_no_affiliate_anywhere_gives_the_fallback_contact(world_engine) -> None:  # type: ignore[no-untyped-def]
     cov = coverage(
         "Q15", endpoint=world_engine, affiliates=[], fallback_contact="GLAM-UG", quiet=True
     )
-    assert all(r.nearest_affiliate == "GLAM-UG" and r.contact == "GLAM-UG" for r in cov.uncovered())
+    assert all(r.nearest_affiliate == "GLAM-UG" for r in cov.uncovered())
     assert len(cov.uncovered()) == 5
+    # every row without an affiliate anywhere gets the fallback contact, with its page
+    for r in cov.rows:
+        (c,) = r.contacts
+        assert (c.code, c.channel_source) == ("GLAM-UG", "fallback")
+        assert c.page == c.channel == "https://meta.wikimedia.org/wiki/GLAM"
+    # the default fallback: the international GLAM-Wiki community and its page
+    cov2 = coverage("Q15", endpoint=world_engine, affiliates=[], quiet=True)
+    c = cov2.uncovered()[0].contacts[0]
+    assert (c.code, c.page) == ("GLAM-Wiki", "https://meta.wikimedia.org/wiki/GLAM")
+    cov3 = coverage(
+        "Q15", endpoint=world_engine, affiliates=[], quiet=True,
+        fallback_contact="GLAM Team|https://example.org/glam",
+    )  # fmt: skip
+    c = cov3.uncovered()[0].contacts[0]
+    assert (c.name, c.page, c.channel) == ("GLAM Team", "https://example.org/glam", c.page)
+
+
+def test_three_states_and_contact_channels(world_engine) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    affs = [
+        replace(AFFILIATES[5], contact="ng@example.org", contact_source="registry",
+                page="Test NGUG"),
+    ]  # fmt: skip
+    cov = coverage("Q15", endpoint=world_engine, affiliates=affs, quiet=True)
+    rows = {r.region: r for r in cov.rows}
+    togo = rows["Q945"]  # no institution, no affiliate
+    assert togo.status == "no_institutions" and not togo.uncovered
+    assert [c.code for c in togo.contacts] == ["NGUG"]  # still someone to write to
+    assert cov.no_institutions() and togo in cov.no_institutions()
+    benin = rows["Q962"]
+    assert benin.status == "uncovered"
+    (c,) = benin.contacts
+    assert (c.code, c.name, c.channel, c.channel_source) == (
+        "NGUG", "Test NGUG", "ng@example.org", "registry"
+    )  # fmt: skip
+    assert c.page == "https://meta.wikimedia.org/wiki/Test_NGUG"
+    assert rows["Q1033"].status == "covered" and rows["Q1033"] in cov.covered()
+    df = cov.uncovered().to_dataframe()
+    assert set(df["status"]) == {"uncovered"} and str(df["hops"].dtype) == "Int64"
+    assert set(cov.covered().to_dataframe()["status"]) == {"covered"}
+    none = cov.no_institutions().to_dataframe()
+    assert set(none["status"]) == {"no_institutions"} and set(none["institutions"]) == {0}
+    assert len(cov.uncovered()) + len(cov.covered()) + len(none) == len(cov.rows)
+    full = cov.to_dataframe()
+    assert {"status", "museums", "aquariums", "contact_name", "contact_channel"} <= set(full)
+
+
+def test_channel_order_registry_module_wikidata_page() -> None:
+    from glamgraph.coverage import affiliate_contact
+
+    base = Affiliate("X", "Wikimedia X", "chapter", ("Q1",), "recognised", "m", page="Wikimedia X")
+    from dataclasses import replace
+
+    assert affiliate_contact(base).channel_source == "meta-wiki-page"
+    assert affiliate_contact(base).channel == "https://meta.wikimedia.org/wiki/Wikimedia_X"
+    web = replace(base, websites=("https://x.example",))
+    assert affiliate_contact(web).channel_source == "wikidata-website"
+    mail = replace(web, emails=("info@x.example",))
+    assert (affiliate_contact(mail).channel, affiliate_contact(mail).channel_source) == (
+        "info@x.example", "wikidata-email"
+    )  # fmt: skip
+    mod = replace(mail, contact="User:X", contact_source="module")
+    assert affiliate_contact(mod).channel_source == "module"
+    reg = replace(mail, contact="x@registry.example", contact_source="registry")
+    assert affiliate_contact(reg).channel == "x@registry.example"
 
 
 def test_graph_has_named_graphs_with_provenance(europe) -> None:  # type: ignore[no-untyped-def]
@@ -165,3 +253,10 @@ def test_country_without_subdivisions_gives_one_row(world_engine) -> None:  # ty
     cov = coverage("BE", endpoint=world_engine, affiliates=AFFILIATES, quiet=True)
     assert [(r.region, r.institutions, r.uncovered) for r in cov.rows] == [("Q31", 2, True)]
     assert (cov.rows[0].nearest_affiliate, cov.rows[0].hops) == ("WMDE", 1)  # country level
+
+
+def test_subset_by_class_recounts_the_root_columns(europe) -> None:  # type: ignore[no-untyped-def]
+    part = europe.subset(types=["Q207694"])  # art museums only
+    lux = dict(part.row("Q32").type_counts)
+    assert part.row("Q32").institutions == 1
+    assert (lux["museums"], lux["libraries"]) == (1, 0)

@@ -34,7 +34,11 @@ def test_regions_csv_columns_and_values(tmp_path: Path) -> None:
     assert header[:7] == [
         "region", "label", "iso", "institutions", "affiliates", "uncovered", "nearest_affiliate"
     ]  # fmt: skip
-    assert [r["region"] for r in rows] == ["Q37", "Q142", "Q191", "Q211", "Q228"]  # numeric
+    # uncovered first, then by institutions (descending), then label
+    assert [r["region"] for r in rows] == ["Q211", "Q37", "Q142", "Q191", "Q228"]
+    assert [r["status"] for r in rows] == [
+        "uncovered", "uncovered", "covered", "covered", "no_institutions"
+    ]  # fmt: skip
     latvia = next(r for r in rows if r["region"] == "Q211")
     assert latvia == {
         "region": "Q211",
@@ -44,7 +48,19 @@ def test_regions_csv_columns_and_values(tmp_path: Path) -> None:
         "affiliates": "",
         "uncovered": "true",
         "nearest_affiliate": "WMEE",
-        "contact": "GLAM-Wiki",
+        "status": "uncovered",
+        "museums": "3",
+        "libraries": "2",
+        "archives": "1",
+        "art_galleries": "0",
+        "zoos": "0",
+        "botanical_gardens": "0",
+        "aquariums": "0",
+        "contact_code": "WMEE",
+        "contact_name": "Wikimedia Eesti",
+        "contact_page": "https://meta.wikimedia.org/wiki/Wikimedia_Eesti",
+        "contact": "info@wikimedia.ee",
+        "contact_source": "registry",
         "hops": "1",
         "distance_km": "281.4",
         "kind": "country",

@@ -33,12 +33,37 @@ def _header_row(ws: Any) -> int:
 
 
 def test_sheets(book: Any) -> None:
-    assert book.sheetnames == ["Regions", "Contacts", "Unplaced", "Queries"]
+    assert book.sheetnames == ["Regions", "About", "Contacts", "Unplaced", "Queries"]
+
+
+def test_summary_sheet_reads_as_is_with_pandas(tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    cov = make_coverage()
+    cov.caveats = ["Shipped sample, not live Wikidata; no subdivisions."]
+    path = tmp_path / "contacts.xlsx"
+    to_xlsx(cov, path)
+    df = pd.read_excel(path)  # the first sheet, its header on the first row
+    assert list(df.columns) == list(REGION_COLUMNS)
+    assert list(df["region"]) == ["Q211", "Q37", "Q142", "Q191", "Q228"]
+    latvia = df[df["region"] == "Q211"].iloc[0]
+    assert (latvia["status"], int(latvia["museums"]), int(latvia["hops"])) == ("uncovered", 3, 1)
+    assert (latvia["contact_code"], latvia["contact_name"]) == ("WMEE", "Wikimedia Eesti")
+    assert latvia["contact"] == "info@wikimedia.ee"
+    assert latvia["contact_page"] == "https://meta.wikimedia.org/wiki/Wikimedia_Eesti"
+    assert df[df["region"] == "Q228"].iloc[0]["status"] == "no_institutions"
+    contacts = pd.read_excel(path, sheet_name="Contacts")
+    assert set(contacts["affiliate_contact"]) == {"info@wikimedia.ee"}  # the registry contact
+    assert set(contacts["contact_source"]) == {"registry"}
+    about = pd.read_excel(path, sheet_name="About", header=None)
+    assert about.iloc[1, 0] == "Caveat" and about.iloc[1, 1] == cov.caveats[0]
 
 
 def test_summary_sheet_has_provenance_block_and_regions_table(book: Any) -> None:
+    about = book["About"]
+    block = {
+        about.cell(row=r, column=1).value: about.cell(row=r, column=2).value for r in range(2, 16)
+    }
     ws = book["Regions"]
-    block = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(2, 14)}
     assert block["Endpoint"] == "snapshot"
     assert block["Date"] == "2026-11-25T12:00:00+00:00"
     assert block["Queries"] == "countries-of-continent, coverage-institutions-per-unit"
@@ -50,7 +75,8 @@ def test_summary_sheet_has_provenance_block_and_regions_table(book: Any) -> None
     assert header == list(REGION_COLUMNS)
     assert all(c.font.bold for c in ws[start])
     assert ws.freeze_panes == f"A{start + 1}"
-    assert ws.auto_filter.ref == f"A{start}:M{start + 5}"
+    assert start == 1
+    assert ws.auto_filter.ref == f"A{start}:Y{start + 5}"
     latvia = next(r for r in rows if r[0].value == "Q211")
     values = {h: c.value for h, c in zip(header, latvia, strict=True)}
     assert values["institutions"] == 5 and isinstance(values["institutions"], int)
@@ -67,7 +93,7 @@ def test_contacts_sheet_header_filter_widths(book: Any) -> None:
     assert header == list(CONTACT_COLUMNS)
     assert all(c.font.bold for c in ws[1])
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:N{len(rows) + 1}"
+    assert ws.auto_filter.ref == f"A1:S{len(rows) + 1}"
     assert len(rows) == 9
     widths = {k: v.width for k, v in ws.column_dimensions.items()}
     assert 6 <= widths["A"] <= 60 and widths["C"] > widths["A"]  # labels wider than QIDs

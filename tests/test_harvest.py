@@ -85,6 +85,8 @@ def test_historical_country_is_unplaced_with_reason(europe) -> None:  # type: ig
     assert unplaced["Q9000013"].reason == "only country is historical (via P131)"
     assert unplaced["Q9000011"].label == "Prussian State Library"
     assert "Q9000012" not in unplaced  # no country at all: only the world reports it
+    # a current country elsewhere (Ghana) beside the historical one: placed, not unplaced
+    assert "Q9000029" not in unplaced
 
 
 def test_world_reports_items_with_no_country(world_engine) -> None:  # type: ignore[no-untyped-def]

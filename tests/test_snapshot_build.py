@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import subprocess
@@ -38,7 +39,18 @@ def test_build_script_on_a_slice(tmp_path: Path) -> None:
     )
     assert "snapshot:" in proc.stdout
     info = json.loads((out / "snapshot.json").read_text())
-    assert info["counts"]["countries"] == 252
+    with (DATA / "countries.csv").open(encoding="utf-8", newline="") as fh:
+        n_countries = sum(1 for _ in csv.DictReader(fh))
+    with (DATA / "affiliates.csv").open(encoding="utf-8", newline="") as fh:
+        affiliates = list(csv.DictReader(fh))
+    assert info["counts"]["countries"] == n_countries
+    assert info["counts"]["affiliates"] == len(affiliates)
+    assert info["counts"]["affiliates_with_country"] == sum(
+        1 for a in affiliates if a["countries"].strip()
+    )
+    # the capped countries say what the data holds beyond the cap
+    assert info["capped"] and all(c["total"] > c["kept"] for c in info["capped"].values())
+    assert info["capped"]["Q183"]["total"] > 5  # Germany: far more than the cap
     assert info["counts"]["institutions"] == 200
     assert (
         sum(info["counts"]["institutions_per_country"].values())
@@ -52,7 +64,7 @@ def test_build_script_on_a_slice(tmp_path: Path) -> None:
     )
     assert "<http://wikiba.se/ontology#rank> <http://wikiba.se/ontology#NormalRank>" in nt
     lua = (out / "Organizational_Informations.lua").read_text()
-    assert lua.count("affiliate_code = ") == 158 and "RECONSTRUCTED" in lua
+    assert lua.count("affiliate_code = ") == len(affiliates) and "RECONSTRUCTED" in lua
 
 
 def test_shipped_snapshot_matches_its_record() -> None:

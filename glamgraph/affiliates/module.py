@@ -177,6 +177,7 @@ def _normalise_entry(entry: lua.LuaTable, mod: ModuleSource, notes: list[str]) -
         status=status,
         source=mod.source,
         contact=contact,
+        contact_source="module" if contact else "",
         page=_text(entry, "group_page"),
         region=region,
         agreement_date=dates["agreement_date"],

@@ -196,6 +196,7 @@ def _apply_registry(
                     status=row.status or "recognised",
                     source=where,
                     contact=row.contact,
+                    contact_source="registry" if row.contact else "",
                     country_names=row.countries,
                     note=row.note,
                 )
@@ -213,7 +214,7 @@ def _apply_registry(
             if row.status:
                 changes["status"] = row.status
             if row.contact:
-                changes["contact"] = row.contact
+                changes.update(contact=row.contact, contact_source="registry")
             if row.note:
                 changes["note"] = row.note
             out[i] = dataclasses.replace(a, **changes)

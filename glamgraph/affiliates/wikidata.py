@@ -55,6 +55,7 @@ class _Item:
     hqs: set[str] = field(default_factory=set)
     hq_countries: set[str] = field(default_factory=set)
     websites: set[str] = field(default_factory=set)
+    emails: set[str] = field(default_factory=set)
     dissolved: str = ""
 
     def countries(self) -> tuple[str, ...]:
@@ -96,6 +97,11 @@ def _wikidata_items(
             it.websites.add(site)
             if meta_page_key(site):
                 it.pages.add(meta_page_key(site))
+        if (mail := term_value(row, "email")) is not None:
+            mail = mail.strip()
+            mail = mail[7:] if mail.lower().startswith("mailto:") else mail
+            if mail:
+                it.emails.add(mail)
         if (gone := term_value(row, "dissolved")) is not None:
             it.dissolved = min(filter(None, (it.dissolved, gone[:10])))
     found = {k: _sort_qids(v) for k, v in classes.items()}
@@ -152,6 +158,7 @@ def _complement(
         operating_area=_sort_qids(item.areas),
         headquarters=_sort_qids(item.hqs),
         websites=tuple(sorted(item.websites)),
+        emails=tuple(sorted(item.emails)),
         wikidata=item.qid,
         source=f"{aff.source} +wikidata {item.qid}",
         note=note,

@@ -37,12 +37,21 @@ def _version_text() -> str:
 
     info = snapshot_info()
     counts = info.get("counts", {})
-    return (
-        f"glamgraph {__version__}\n"
+    lines = [
+        f"glamgraph {__version__}",
         f"offline snapshot built {info.get('built')}: {counts.get('institutions')} institutions, "
-        f"{counts.get('countries')} countries, {counts.get('affiliates')} affiliates\n"
-        f"{info.get('warning')}"
-    )
+        f"{counts.get('countries')} countries, {counts.get('affiliates')} affiliates",
+        str(info.get("warning")),
+    ]
+    capped = info.get("capped") or {}
+    if capped:
+        lines.append(f"capped at {counts.get('per_country_cap')} institutions per country:")
+        lines += [f"  {c['label']}: {c['kept']} of {c['total']}" for c in capped.values()]
+    gaps = info.get("gaps") or []
+    if gaps:
+        lines.append("not in the sample:")
+        lines += [f"  {g}" for g in gaps]
+    return "\n".join(lines)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

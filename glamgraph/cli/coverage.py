@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from glamgraph import regions
 from glamgraph.cli.options import engine_options, make_engine
 from glamgraph.errors import BadInput, UnknownRegion, WriteError
 
@@ -57,8 +56,18 @@ def _check_out(out: str) -> None:
 @click.option(
     "--types", default=None, metavar="QIDS", help="GLAM root classes instead of the default seven."
 )
-@click.option("--all", "all_regions", is_flag=True, help="Contacts for covered regions too.")
-@click.option("--fallback-contact", default=None, metavar="NAME", help="Contact of last resort.")
+@click.option(
+    "--all",
+    "all_regions",
+    is_flag=True,
+    help="List covered regions and regions without institutions too (stdout and contacts).",
+)
+@click.option(
+    "--fallback-contact",
+    default=None,
+    metavar="NAME|URL",
+    help="Contact of last resort (default: the international GLAM-Wiki community and its page).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def coverage(
     region: str,
@@ -77,23 +86,25 @@ def coverage(
 ) -> None:
     """Which unit regions of REGION have GLAM institutions and no recognised local affiliate.
 
-    REGION is world, a continent, country or first-level subdivision QID (Q46, Q142), or an ISO
-    code (FR, FR-IDF). The unit rows are a continent's countries or a country's subdivisions.
+    REGION is world, a continent or country by English name or alias (europe, "Côte d'Ivoire"),
+    a QID (Q46, q142), an ISO code (FR, FRA, FR-IDF) or a first-level subdivision. The unit rows
+    are a continent's countries or a country's subdivisions.
 
     \b
     Examples:
+      glamgraph coverage europe --endpoint snapshot
       glamgraph coverage Q46 --endpoint snapshot
       glamgraph coverage Q15 --lang fr,en --out africa/ --registry my-affiliates.csv
     """
-    from glamgraph import ids, vocab
+    from glamgraph import ids
     from glamgraph.coverage import coverage as run_coverage
+    from glamgraph.coverage import parse_fallback_contact
     from glamgraph.export import write_all
 
-    if not regions.is_region_code(region):
-        raise UnknownRegion(
-            f"unknown region: {region!r} (use world, a QID such as Q46, or an ISO code such as FR)"
-        )
+    if not region.strip():
+        raise UnknownRegion("unknown region: '' (use world, a name, a QID or an ISO code)")
     ids.parse_langs(lang)
+    fallback = parse_fallback_contact(fallback_contact)
     roots = [ids.check_qid(t.strip(), "class QID") for t in types.split(",")] if types else None
     _check_input_file(module, "--affiliates")
     _check_input_file(registry, "--registry")
@@ -106,11 +117,11 @@ def coverage(
         registry=registry,
         lang=lang,
         types=roots,
-        fallback_contact=fallback_contact or vocab.GLAM_FALLBACK_CONTACT,
+        fallback_contact=fallback,
         quiet=quiet,
     )
     report = write_all(cov, out, all_regions=all_regions)
-    click.echo(summary(cov))
+    click.echo(summary(cov, all_regions=all_regions))
     names = ", ".join(sorted(f.name for f in report.files))
     click.echo(f"files written to {Path(out).resolve()}: {names}")
     if report.without_coordinates:
@@ -119,27 +130,52 @@ def coverage(
         )
 
 
-def summary(cov: object) -> str:
-    """A short table: unit regions with institutions, coverage and whom to contact."""
+def _row_line(r: object) -> str:
+    from glamgraph.model import CoverageRow
+
+    assert isinstance(r, CoverageRow)
+    c = r.contacts[0] if r.contacts else None
+    who = ""
+    if c is not None:
+        who = f"{c.code} {c.name}" if c.name and c.name != c.code else c.code
+        if len(r.contacts) > 1:
+            who += f" (+{len(r.contacts) - 1})"
+        if r.uncovered and r.hops is not None:
+            who += f" ({r.hops} hop{'s' if r.hops != 1 else ''})"
+        if c.channel:
+            who += f" <{c.channel}> [{c.channel_source}]"
+    return f"{r.region:<10} {r.iso:<7} {r.label[:28]:<28} {r.institutions:>6}  {r.status:<15} {who}"
+
+
+def summary(cov: object, *, all_regions: bool = False, limit: int = 40) -> str:
+    """The stdout report: caveats, then the uncovered regions with whom to contact, then the
+    counts of the covered regions and of those without institutions (listed with
+    ``all_regions``)."""
+    from glamgraph.export._common import region_order
     from glamgraph.model import Coverage
 
     assert isinstance(cov, Coverage)
-    lines = [
+    unc, cov_rows, none = cov.uncovered(), cov.covered(), cov.no_institutions()
+    lines = [f"CAVEAT: {line}" for line in cov.caveats]
+    lines.append(
         f"# {cov.region.label} ({cov.region.qid}) on {cov.endpoint}: {len(cov.rows)} regions, "
-        f"{len(cov.institutions)} institutions, {len(cov.uncovered())} uncovered, "
-        f"{len(cov.unplaced)} unplaced"
-    ]
-    shown = [r for r in cov.rows if r.institutions > 0]
-    shown.sort(key=lambda r: (not r.uncovered, -r.institutions, r.iso, r.region))
-    lines.append(f"{'region':<10} {'iso':<7} {'label':<28} {'inst':>6}  {'affiliates':<16} contact")
-    for r in shown[:40]:
-        contact = (r.nearest_affiliate or "") if r.uncovered else ""
-        if r.uncovered and r.hops is not None:
-            contact += f" ({r.hops} hop{'s' if r.hops != 1 else ''})"
-        state = "UNCOVERED" if r.uncovered else " ".join(r.affiliates)
-        lines.append(
-            f"{r.region:<10} {r.iso:<7} {r.label[:28]:<28} {r.institutions:>6}  {state[:16]:<16} {contact}"
-        )
-    if len(shown) > 40:
-        lines.append(f"... and {len(shown) - 40} more regions with institutions (see regions.csv)")
+        f"{len(cov.institutions)} institutions, {len(cov.unplaced)} unplaced; "
+        f"{len(unc)} uncovered, {len(cov_rows)} covered, {len(none)} with no institutions"
+    )
+    header = f"{'region':<10} {'iso':<7} {'label':<28} {'inst':>6}  {'status':<15} contact"
+    lines.append(f"## uncovered: {len(unc)} (GLAM institutions, no local affiliate)")
+    if unc:
+        lines.append(header)
+    shown = region_order(unc)
+    for r in shown[:limit] if not all_regions else shown:
+        lines.append(_row_line(r))
+    if not all_regions and len(shown) > limit:
+        lines.append(f"... and {len(shown) - limit} more uncovered regions (see regions.csv)")
+    for name, rows in (("covered", cov_rows), ("no_institutions", none)):
+        if all_regions and rows:
+            lines.append(f"## {name}: {len(rows)}")
+            lines.append(header)
+            lines.extend(_row_line(r) for r in region_order(rows))
+        else:
+            lines.append(f"## {name}: {len(rows)} (listed with --all and in regions.csv)")
     return "\n".join(lines)

@@ -999,7 +999,7 @@ return {
         group_name = 'Hausa Wikimedians User Group',
         org_type = 'User Group',
         region = '',
-        group_country = '',
+        group_country = 'Nigeria',
         group_page = 'https://meta.wikimedia.org/wiki/Hausa_Wikimedians_User_Group',
         recognition_status = 'recognised'
     },
@@ -1009,7 +1009,7 @@ return {
         group_name = 'Igbo Wikimedians User Group',
         org_type = 'User Group',
         region = '',
-        group_country = '',
+        group_country = 'Nigeria',
         group_page = 'https://meta.wikimedia.org/wiki/Igbo_Wikimedians_User_Group',
         recognition_status = 'recognised'
     },
@@ -1039,7 +1039,7 @@ return {
         group_name = 'Yoruba Wikimedians User Group',
         org_type = 'User Group',
         region = '',
-        group_country = '',
+        group_country = 'Nigeria',
         group_page = 'https://meta.wikimedia.org/wiki/Yoruba_Wikimedians_User_Group',
         recognition_status = 'recognised'
     },
@@ -1079,7 +1079,7 @@ return {
         group_name = 'Philippine Wikimedia Community User Group',
         org_type = 'User Group',
         region = '',
-        group_country = '',
+        group_country = 'Philippines',
         group_page = 'https://meta.wikimedia.org/wiki/PhilWiki%20Community',
         recognition_status = 'recognised'
     },
@@ -1109,7 +1109,7 @@ return {
         group_name = 'Wikimedians of Romania and Moldova User Group',
         org_type = 'User Group',
         region = '',
-        group_country = '',
+        group_country = {'Moldova', 'Romania'},
         group_page = 'https://meta.wikimedia.org/wiki/Wikimedians%20of%20Romania%20and%20Moldova',
         recognition_status = 'recognised'
     },
@@ -1309,7 +1309,7 @@ return {
         group_name = 'Wikimedians of Chicago User Group',
         org_type = 'User Group',
         region = '',
-        group_country = '',
+        group_country = 'United States of America',
         group_page = 'https://meta.wikimedia.org/wiki/Wikimedians%20of%20Chicago%20User%20Group',
         recognition_status = 'recognised'
     },
@@ -1319,7 +1319,7 @@ return {
         group_name = 'Georgia Piedmont Wikimedians User Group',
         org_type = 'User Group',
         region = '',
-        group_country = '',
+        group_country = 'United States of America',
         group_page = 'https://meta.wikimedia.org/wiki/Georgia%20Piedmont%20Wikimedians',
         recognition_status = 'recognised'
     },
@@ -1349,7 +1349,7 @@ return {
         group_name = 'San Diego Wikimedians User Group',
         org_type = 'User Group',
         region = '',
-        group_country = '',
+        group_country = 'United States of America',
         group_page = 'https://meta.wikimedia.org/wiki/San_Diego_Wikimedians_User_Group',
         recognition_status = 'recognised'
     },
@@ -1581,6 +1581,16 @@ return {
         region = '',
         group_country = 'Zambia',
         group_page = 'https://meta.wikimedia.org/wiki/Wikimedia%20Community%20User%20Group%20Zambia',
+        recognition_status = 'recognised'
+    },
+    {
+        unique_id = 'snapshot-159',
+        affiliate_code = 'RS',
+        group_name = 'Wikimedia Serbia',
+        org_type = 'Chapter',
+        region = '',
+        group_country = 'Serbia',
+        group_page = 'https://meta.wikimedia.org/wiki/Wikimedia_Serbia',
         recognition_status = 'recognised'
     },
 }

@@ -51,6 +51,11 @@ class ContactRow:
     lon: float | None
     affiliate: str  # the code(s) to contact: nearest affiliate or fallback; local codes if covered
     covered: bool
+    affiliate_name: str = ""  # the name(s) of whom to contact ("; "-separated)
+    affiliate_page: str = ""  # their Meta-Wiki page URL(s) (space-separated)
+    affiliate_contact: str = ""  # the best channel(s) known ("; "-separated)
+    contact_source: str = ""  # where each channel came from ("; "-separated)
+    status: str = ""  # the region's status: covered, uncovered or no_institutions
 
     @property
     def has_coordinates(self) -> bool:
@@ -100,6 +105,56 @@ def machine_order(rows: Sequence[CoverageRow]) -> list[CoverageRow]:
     return sorted(rows, key=row_key)
 
 
+def region_order(rows: Sequence[CoverageRow]) -> list[CoverageRow]:
+    """Rows in the order of the regions tables: uncovered first, then by institutions
+    (descending), then label, then QID.
+
+    >>> rows = [CoverageRow("Q2", "B", "", "country", 5, ("X",), False),
+    ...         CoverageRow("Q3", "C", "", "country", 1, (), True),
+    ...         CoverageRow("Q1", "A", "", "country", 5, (), True)]
+    >>> [r.region for r in region_order(rows)]
+    ['Q1', 'Q3', 'Q2']
+    """
+    return sorted(
+        rows,
+        key=lambda r: (not r.uncovered, -r.institutions, text_key(r.label), qid_key(r.region)),
+    )
+
+
+def type_columns(rows: Sequence[CoverageRow]) -> tuple[str, ...]:
+    """The per-root count columns of the rows (the seven default roots when none is known).
+
+    >>> type_columns([])[:3]
+    ('museums', 'libraries', 'archives')
+    """
+    for r in rows:
+        if r.type_counts:
+            return tuple(k for k, _ in r.type_counts)
+    return tuple(vocab.GLAM_ROOT_COLUMNS.values())
+
+
+def contact_cells(row: CoverageRow) -> dict[str, str]:
+    """Whom to contact about a row, as text cells: code(s), name(s), page(s), channel(s) and
+    the channels' sources (several contacts are joined with ``"; "``, codes and pages with a
+    space).
+
+    >>> from glamgraph.model import Contact
+    >>> r = CoverageRow("Q1", "A", "", "country", 3, (), True, "EE", contacts=(Contact("EE",
+    ...     "Wikimedia Eesti", "https://meta.wikimedia.org/wiki/Wikimedia_Eesti",
+    ...     "info@wikimedia.ee", "registry"),))
+    >>> contact_cells(r)["contact_name"], contact_cells(r)["contact"]
+    ('Wikimedia Eesti', 'info@wikimedia.ee')
+    """
+    cs = row.contacts
+    return {
+        "contact_code": " ".join(c.code for c in cs) or contact_of(row),
+        "contact_name": "; ".join(c.name for c in cs),
+        "contact_page": " ".join(c.page for c in cs if c.page),
+        "contact": "; ".join(c.channel for c in cs) or (row.contact or ""),
+        "contact_source": "; ".join(c.channel_source for c in cs),
+    }
+
+
 def selected_rows(coverage: Coverage, all_regions: bool) -> list[CoverageRow]:
     """The rows a contacts file lists: the uncovered ones, or every row with ``all_regions``."""
     rows = coverage.rows if all_regions else coverage.uncovered()
@@ -126,7 +181,9 @@ def contact_of(row: CoverageRow) -> str:
     """
     if not row.uncovered and row.affiliates:
         return " ".join(row.affiliates)
-    return row.nearest_affiliate or row.contact or ""
+    if row.uncovered:
+        return row.nearest_affiliate or row.contact or ""
+    return " ".join(c.code for c in row.contacts)
 
 
 def type_label(inst: Institution) -> str:
@@ -181,6 +238,7 @@ def _contact_rows(coverage: Coverage, all_regions: bool) -> list[ContactRow]:
     out: list[ContactRow] = []
     for row in selected_rows(coverage, all_regions):
         contact = contact_of(row)
+        cells = contact_cells(row)
         insts = sorted(index.get(row.region, []), key=lambda i: (text_key(i.label), qid_key(i.qid)))
         for inst in insts:
             out.append(
@@ -199,6 +257,11 @@ def _contact_rows(coverage: Coverage, all_regions: bool) -> list[ContactRow]:
                     lon=inst.lon if valid_coordinates(inst.lat, inst.lon) else None,
                     affiliate=contact,
                     covered=not row.uncovered,
+                    affiliate_name=cells["contact_name"],
+                    affiliate_page=cells["contact_page"],
+                    affiliate_contact=cells["contact"],
+                    contact_source=cells["contact_source"],
+                    status=row.status,
                 )
             )
     return out

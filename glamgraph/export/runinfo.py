@@ -38,6 +38,8 @@ def counts(coverage: Coverage, *, all_regions: bool = False) -> dict[str, int]:
     return {
         "regions": len(coverage.rows),
         "uncovered_regions": len(uncovered),
+        "covered_regions": len(coverage.covered()),
+        "no_institutions_regions": len(coverage.no_institutions()),
         "institutions": len(coverage.institutions),
         "institutions_in_uncovered_regions": sum(
             1 for i in coverage.institutions if uncovered.intersection(i.units)
@@ -75,6 +77,7 @@ def run_info(
         "endpoint_urls": meta["endpoint_urls"],
         "created": meta["created"],
         "region": meta["region"],
+        "caveats": list(coverage.caveats),
         "all_regions": all_regions,
         "counts": counts(coverage, all_regions=all_regions),
         "files": [file_entry(p) for p in files],

@@ -19,19 +19,23 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from glamgraph import vocab
 from glamgraph.export._common import (
     COORD_DECIMALS,
     ContactRow,
     atomic_path,
+    contact_cells,
     contact_rows,
-    machine_order,
     number,
     qid_key,
+    region_order,
     text_key,
+    type_columns,
 )
 from glamgraph.model import Coverage, CoverageRow, Unplaced
 
-REGION_COLUMNS: Final[tuple[str, ...]] = (
+#: The columns of ``regions.csv`` before the per-root counts, and after them.
+REGION_HEAD: Final[tuple[str, ...]] = (
     "region",
     "label",
     "iso",
@@ -39,12 +43,25 @@ REGION_COLUMNS: Final[tuple[str, ...]] = (
     "affiliates",
     "uncovered",
     "nearest_affiliate",
+    "status",
+)
+REGION_TAIL: Final[tuple[str, ...]] = (
+    "contact_code",
+    "contact_name",
+    "contact_page",
     "contact",
+    "contact_source",
     "hops",
     "distance_km",
     "kind",
     "lat",
     "lon",
+)
+#: The columns of ``regions.csv`` with the default GLAM roots (one count column per root).
+REGION_COLUMNS: Final[tuple[str, ...]] = (
+    *REGION_HEAD,
+    *vocab.GLAM_ROOT_COLUMNS.values(),
+    *REGION_TAIL,
 )
 CONTACT_COLUMNS: Final[tuple[str, ...]] = (
     "region",
@@ -58,9 +75,14 @@ CONTACT_COLUMNS: Final[tuple[str, ...]] = (
     "lat",
     "lon",
     "affiliate",
+    "affiliate_name",
+    "affiliate_page",
+    "affiliate_contact",
+    "contact_source",
     "region_label",
     "type_label",
     "covered",
+    "status",
 )
 UNPLACED_COLUMNS: Final[tuple[str, ...]] = ("institution", "label", "reason", "types", "countries")
 
@@ -73,8 +95,8 @@ def region_record(row: CoverageRow) -> dict[str, str]:
 
     >>> r = CoverageRow("Q211", "Latvia", "LV", "country", 4, (), True, "WMEE", None, 1, 281.04)
     >>> rec = region_record(r)
-    >>> rec["uncovered"], rec["hops"], rec["distance_km"], rec["affiliates"], rec["contact"]
-    ('true', '1', '281', '', '')
+    >>> rec["uncovered"], rec["hops"], rec["distance_km"], rec["affiliates"], rec["status"]
+    ('true', '1', '281', '', 'uncovered')
     """
     return {
         "region": row.region,
@@ -84,7 +106,9 @@ def region_record(row: CoverageRow) -> dict[str, str]:
         "affiliates": " ".join(row.affiliates),
         "uncovered": number(row.uncovered, 0),
         "nearest_affiliate": row.nearest_affiliate or "",
-        "contact": row.contact or "",
+        "status": row.status,
+        **{k: number(v, 0) for k, v in row.type_counts},
+        **contact_cells(row),
         "hops": number(row.hops, 0),
         "distance_km": number(row.distance_km, DISTANCE_DECIMALS),
         "kind": row.kind,
@@ -110,6 +134,11 @@ def contact_record(row: ContactRow) -> dict[str, str]:
         "region_label": row.region_label,
         "type_label": row.type_label,
         "covered": number(row.covered, 0),
+        "affiliate_name": row.affiliate_name,
+        "affiliate_page": row.affiliate_page,
+        "affiliate_contact": row.affiliate_contact,
+        "contact_source": row.contact_source,
+        "status": row.status,
     }
 
 
@@ -142,8 +171,18 @@ def _write(
     return count
 
 
+def region_columns(rows: Sequence[CoverageRow]) -> tuple[str, ...]:
+    """The columns of ``regions.csv`` for these rows (one count column per GLAM root)."""
+    return (*REGION_HEAD, *type_columns(rows), *REGION_TAIL)
+
+
 def to_regions_csv(coverage: Coverage, path: str | os.PathLike[str]) -> int:
-    """Write ``regions.csv``: one row per unit region, by region QID (numeric order).
+    """Write ``regions.csv``: one row per unit region, uncovered first, then by institutions
+    (descending), then label. Columns: ``region, label, iso, institutions, affiliates,
+    uncovered, nearest_affiliate, status`` (covered, uncovered, no_institutions), one count per
+    GLAM root (``museums`` ... ``aquariums``), whom to contact (``contact_code``,
+    ``contact_name``, ``contact_page``, ``contact`` the best channel, ``contact_source``), then
+    ``hops, distance_km, kind, lat, lon``.
 
     Args:
         coverage: the answer of :func:`glamgraph.coverage`.
@@ -155,7 +194,8 @@ def to_regions_csv(coverage: Coverage, path: str | os.PathLike[str]) -> int:
     Raises:
         WriteError: the file could not be written.
     """
-    return _write(path, REGION_COLUMNS, (region_record(r) for r in machine_order(coverage.rows)))
+    columns = region_columns(coverage.rows)
+    return _write(path, columns, (region_record(r) for r in region_order(coverage.rows)))
 
 
 def to_csv(coverage: Coverage, path: str | os.PathLike[str], *, all_regions: bool = False) -> int:

@@ -162,8 +162,28 @@ def _cells(row: ContactRow) -> list[str]:
     ]
 
 
+def _contact_text(row: CoverageRow) -> str:
+    """Whom to contact, as wikitext: name (code), Meta-Wiki page link, best channel (source)."""
+    out = []
+    for c in row.contacts:
+        who = escape(c.name)
+        if c.code and c.code != c.name:
+            who += f" ({escape(c.code)})"
+        if c.page:
+            who += " " + external_link(c.page, "Meta-Wiki page")
+        if c.channel and c.channel != c.page:
+            link = safe_url(c.channel)
+            chan = external_link(c.channel) if link else escape(c.channel)
+            who += f", {chan}"
+        who += f" (from {escape(c.channel_source)})"
+        out.append(who)
+    return "; ".join(out)
+
+
 def _intro(row: CoverageRow, count: int) -> str:
-    parts = [f"Region: {wikilink(row.region, row.region)}"]
+    parts = [f"Region: {wikilink(row.region, row.region)}", f"status: {escape(row.status)}"]
+    if row.contacts:
+        parts.append(f"contact: {_contact_text(row)}")
     if row.uncovered:
         if row.nearest_affiliate:
             how = []
@@ -173,8 +193,6 @@ def _intro(row: CoverageRow, count: int) -> str:
                 how.append(f"{number(row.distance_km, 0)} km")
             extra = f" ({escape(', '.join(how))})" if how else ""
             parts.append(f"nearest affiliate: {escape(row.nearest_affiliate)}{extra}")
-        if row.contact:
-            parts.append(f"contact: {escape(row.contact)}")
     elif row.affiliates:
         parts.append(f"local affiliates: {escape(' '.join(row.affiliates))}")
     parts.append(f"{count} institution{'s' if count != 1 else ''}")
@@ -211,6 +229,8 @@ def render(coverage: Coverage, *, all_regions: bool = False) -> str:
             + provenance_line(coverage)
         )
     ]
+    for line in coverage.caveats:
+        out.append(f"''Caveat: {escape(line)}''")
     rows = label_order(selected_rows(coverage, all_regions))
     if not rows:
         out.append("No region to list.")

@@ -2,8 +2,10 @@
 
 Sheets:
 
-- ``Regions``: a provenance block (region, endpoint, date, queries, counts) above the regions
-  table (the columns of ``regions.csv``);
+- ``Regions``: the regions table (the columns and order of ``regions.csv``), its header on the
+  first row, so ``pandas.read_excel`` reads it as it is;
+- ``About``: the provenance (region, endpoint, date, queries, counts) and, for results from the
+  shipped sample, the line saying what that data lacks;
 - ``Contacts``: one filterable table, one row per institution per listed region (the columns of
   ``contacts.csv``), Wikidata items, websites and emails as real hyperlinks;
 - ``Unplaced``: the institutions with no current country;
@@ -31,17 +33,18 @@ from glamgraph.export._common import (
     COORD_DECIMALS,
     ContactRow,
     atomic_path,
+    contact_cells,
     contact_rows,
     created_iso,
     endpoint_urls,
     http_url,
-    machine_order,
     query_names,
+    region_order,
     rounded,
     wikidata_url,
     without_coordinates,
 )
-from glamgraph.export.tables import CONTACT_COLUMNS, REGION_COLUMNS, UNPLACED_COLUMNS
+from glamgraph.export.tables import CONTACT_COLUMNS, UNPLACED_COLUMNS, region_columns
 from glamgraph.export.tables import unplaced_order as _unplaced_order
 from glamgraph.model import Coverage, CoverageRow
 
@@ -104,8 +107,10 @@ def _region_values(row: CoverageRow) -> dict[str, Any]:
         "affiliates": " ".join(row.affiliates),
         "uncovered": bool(row.uncovered),
         "nearest_affiliate": row.nearest_affiliate or "",
-        "contact": row.contact or "",
-        "hops": row.hops,
+        "status": row.status,
+        **{k: int(v) for k, v in row.type_counts},
+        **contact_cells(row),
+        "hops": int(row.hops) if row.hops is not None else None,
         "distance_km": rounded(row.distance_km, 1),
         "kind": row.kind,
         "lat": rounded(row.lat),
@@ -129,6 +134,11 @@ def _contact_values(row: ContactRow) -> dict[str, Any]:
         "region_label": row.region_label,
         "type_label": row.type_label,
         "covered": row.covered,
+        "affiliate_name": row.affiliate_name,
+        "affiliate_page": row.affiliate_page,
+        "affiliate_contact": row.affiliate_contact,
+        "contact_source": row.contact_source,
+        "status": row.status,
     }
 
 
@@ -141,7 +151,7 @@ def _link_for(column: str, value: Any) -> str | None:
         return None
     if column in _QID_COLUMNS:
         return wikidata_url(value)
-    if column == "website":
+    if column in ("website", "contact_page", "affiliate_page") and " " not in value.strip():
         return http_url(value)
     if column == "email" and "@" in value and not any(c in value for c in ' <>"'):
         return "mailto:" + value
@@ -160,12 +170,13 @@ def _table(ws: Any, start: int, columns: Sequence[str], records: Sequence[dict[s
 
 
 def _provenance_block(ws: Any, coverage: Coverage, contacts: int, all_regions: bool) -> int:
-    """The header block of the summary sheet; returns the row the regions table starts on."""
+    """The provenance sheet: caveats first, then the provenance; returns the rows written."""
     from openpyxl.styles import Font
 
     region = coverage.region
     names = query_names(coverage)
-    block: list[tuple[str, Any]] = [
+    block: list[tuple[str, Any]] = [(("Caveat", line)) for line in coverage.caveats]
+    block += [
         ("Region", f"{region.label or region.qid} ({region.qid})"),
         ("Endpoint", coverage.endpoint),
         ("Endpoint URL", ", ".join(endpoint_urls(coverage))),
@@ -174,6 +185,8 @@ def _provenance_block(ws: Any, coverage: Coverage, contacts: int, all_regions: b
         ("Generator", f"glamgraph {__version__}"),
         ("Unit regions", len(coverage.rows)),
         ("Uncovered regions", len(coverage.uncovered())),
+        ("Covered regions", len(coverage.covered())),
+        ("Regions with no institution", len(coverage.no_institutions())),
         ("Contacts listed", contacts),
         ("Contacts cover", "every region" if all_regions else "uncovered regions"),
         ("Institutions without coordinates", without_coordinates(coverage)),
@@ -201,9 +214,17 @@ def build_workbook(coverage: Coverage, *, all_regions: bool = False) -> Any:
 
     summary = wb.active
     summary.title = "Regions"
-    start = _provenance_block(summary, coverage, len(contacts), all_regions)
-    regions = [_region_values(r) for r in machine_order(coverage.rows)]
-    _table(summary, start, REGION_COLUMNS, regions)
+    regions = [_region_values(r) for r in region_order(coverage.rows)]
+    _table(summary, 1, region_columns(coverage.rows), regions)
+    if coverage.caveats:
+        from openpyxl.comments import Comment
+
+        line = _text(" ".join(coverage.caveats))
+        wb.properties.description = line
+        summary.cell(row=1, column=1).comment = Comment(line, "glamgraph")
+
+    about = wb.create_sheet("About")
+    _provenance_block(about, coverage, len(contacts), all_regions)
 
     sheet = wb.create_sheet("Contacts")
     _table(sheet, 1, CONTACT_COLUMNS, [_contact_values(c) for c in contacts])

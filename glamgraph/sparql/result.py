@@ -186,10 +186,19 @@ class QueryResult:
         }
 
     def to_dataframe(self) -> Any:
-        """The bindings as a pandas DataFrame of lexical values (needs pandas)."""
+        """The bindings as a pandas DataFrame of lexical values, Wikidata items as bare QIDs
+        (needs pandas).
+
+        >>> QueryResult(vars=("x",), rows=[{"x": {"type": "uri",
+        ...     "value": "http://www.wikidata.org/entity/Q5"}}]).to_dataframe().loc[0, "x"]
+        'Q5'
+        """
         import pandas as pd
 
-        return pd.DataFrame([{v: term_value(r, v) for v in self.vars} for r in self.rows])
+        return pd.DataFrame(
+            [{v: term_qid(r, v) or term_value(r, v) for v in self.vars} for r in self.rows],
+            columns=list(self.vars),
+        )
 
 
 def merge(

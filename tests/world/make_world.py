@@ -38,13 +38,21 @@ COUNTRIES = [
     (
         "Q183",
         "DE",
-        {"en": "Germany", "de": "Deutschland"},
+        {"en": "Germany", "de": "Deutschland", "fr": "Allemagne"},
         ["Federal Republic of Germany"],
         "Q46",
         (10.4, 51.1),
         "276",
     ),
-    ("Q31", "BE", {"en": "Belgium"}, ["Kingdom of Belgium"], "Q46", (4.6, 50.6), "056"),
+    (
+        "Q31",
+        "BE",
+        {"en": "Belgium", "fr": "Belgique"},
+        ["Kingdom of Belgium"],
+        "Q46",
+        (4.6, 50.6),
+        "056",
+    ),
     ("Q55", "NL", {"en": "Netherlands"}, ["The Netherlands", "Holland"], "Q46", (5.6, 52.2), "528"),
     ("Q32", "LU", {"en": "Luxembourg"}, [], "Q46", (6.1, 49.8), "442"),
     ("Q29", "ES", {"en": "Spain"}, [], "Q46", (-3.6, 40.2), "724"),
@@ -321,6 +329,13 @@ INST = [
             ("P625", ("wkt", 6.12, 49.6)),
             ("P856", ("iri", "https://example.lu/museum?q=a%7Cb")),
         ],
+    ),
+    # A historical country (Prussia, Europe) beside a current one on another continent (Ghana):
+    # placed in Ghana, never unplaced for Europe.
+    (
+        "Q9000029",
+        {"en": "Gold Coast Archive"},
+        [("P31", "Q166118"), ("P17", "Q38872"), ("P17", "Q117"), ("P625", ("wkt", -0.2, 5.56))],
     ),
     # Art museum subclass at 4 levels, in Germany via P17, with Japanese label only besides en.
     (
