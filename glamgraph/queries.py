@@ -152,6 +152,74 @@ def load_file(path: str | Path) -> Query:
     return parse(p.stem, text, str(p))
 
 
+#: The SPARQL query forms, as :func:`check_query_form` names them.
+QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+_FORMS: Final[dict[str, QueryForm]] = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+def check_query_form(
+    text: str, allowed: Iterable[QueryForm] = ("SELECT",), *, name: str = "query"
+) -> QueryForm:
+    """Refuse anything but a read-only SPARQL query of an allowed form, by parsing it.
+
+    glamgraph never writes to an endpoint: a SPARQL Update (``INSERT``, ``DELETE``, ``LOAD``,
+    ``CLEAR``, ``DROP``...) or text that is not one SPARQL query is refused before anything is
+    sent. The text is parsed with rdflib's SPARQL grammar (not guessed from its first keyword),
+    so comments, ``PREFIX`` lines or odd spacing cannot hide an update.
+
+    Args:
+        text: the query text.
+        allowed: the forms the caller can show (``SELECT`` by default).
+        name: what the error message calls the query (e.g. the file name).
+
+    Returns:
+        The query's form.
+
+    Raises:
+        BadInput: an update, a query of a form not allowed, or text that does not parse.
+
+    >>> check_query_form("PREFIX x: <http://x/> SELECT * { ?s x:p ?o }")
+    'SELECT'
+    >>> check_query_form("DELETE WHERE { ?s ?p ?o }", name="wipe.rq")
+    Traceback (most recent call last):
+    ...
+    glamgraph.errors.BadInput: wipe.rq: a SPARQL Update, not a query: glamgraph never writes to an endpoint
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    allowed_forms = set(allowed)
+    try:
+        parsed = parseQuery(text)
+    except ParseException as exc:
+        try:
+            update = parseUpdate(text)
+        except ParseException:
+            update = None
+        except Exception:
+            update = None
+        if update is not None and len(getattr(update, "request", ()) or ()) > 0:
+            raise BadInput(
+                f"{name}: a SPARQL Update, not a query: glamgraph never writes to an endpoint"
+            ) from None
+        where = f"line {exc.lineno}, column {exc.col}"
+        raise BadInput(f"{name}: not a valid SPARQL query ({where})") from None
+    except Exception as exc:
+        raise BadInput(f"{name}: not a valid SPARQL query ({type(exc).__name__})") from None
+    form = _FORMS.get(getattr(parsed[1], "name", ""), None)
+    if form is None:
+        raise BadInput(f"{name}: not a SPARQL query")
+    if form not in allowed_forms:
+        shown = "/".join(sorted(allowed_forms)) or "no"
+        raise BadInput(f"{name}: a {form} query; this command runs {shown} queries only")
+    return form
+
+
 def resolve(name_or_path: str) -> Query:
     """A shipped query by name, or a ``.rq`` file by path."""
     if name_or_path.endswith(".rq") or "/" in name_or_path or "\\" in name_or_path:

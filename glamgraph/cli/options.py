@@ -104,8 +104,12 @@ def make_engine(
         fallback = tuple(given.get("fallback") or ())
     if no_fallback is None:
         no_fallback = bool(given.get("no_fallback", False))
+    if math.isnan(cache_ttl):
+        raise BadInput("--cache-ttl: not a number (nan); use 0 or more seconds")
     if not cache_ttl >= 0:
         raise BadInput(f"--cache-ttl: negative cache TTL {cache_ttl:g}; use 0 or more seconds")
+    if math.isnan(timeout):
+        raise BadInput("--timeout: not a number (nan); use a positive number of seconds")
     if not (timeout > 0 and math.isfinite(timeout)):
         raise BadInput(f"--timeout: must be a positive number of seconds, got {timeout:g}")
     if no_fallback and fallback:

@@ -33,6 +33,7 @@ import http.client
 import json
 import re
 import urllib.error
+import urllib.parse
 from typing import Any
 
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, SPARQLWrapper
@@ -243,7 +244,12 @@ class RemoteEngine(Engine):
         self.user_agent = user_agent(f"SPARQLWrapper/2 {self.settings.user_agent_extra}".strip())
 
     def _wrapper(self) -> SPARQLWrapper:
-        sw = SPARQLWrapper(self.url, agent=self.user_agent)
+        # SPARQLWrapper appends "?<params>" to the endpoint: the URL's own query parameters
+        # (an access token, say) go in as parameters, or they would be mangled.
+        base, _, own = self.url.partition("?")
+        sw = SPARQLWrapper(base, agent=self.user_agent)
+        for key, value in urllib.parse.parse_qsl(own, keep_blank_values=True):
+            sw.addParameter(key, value)
         sw.setMethod(POST)
         sw.setRequestMethod(POSTDIRECTLY)
         sw.setReturnFormat(JSON)
@@ -318,7 +324,7 @@ class RemoteEngine(Engine):
             query_name=name,
             query_text=text,
             endpoint=self.name,
-            endpoint_url=self.url,
+            endpoint_url=self.display_url,
             started=started,
             duration_s=watch(),
         )

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from glamgraph import vocab
 from glamgraph.errors import BadInput
+from glamgraph.mediawiki import check_credential_transport
 from glamgraph.model import Records
 from glamgraph.wikibase.answers import _Stop
 from glamgraph.wikibase.proposals import Proposal, Proposals
@@ -64,6 +65,7 @@ def apply_fixes(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     progress: Callable[[EditResult], None] | None = None,
+    allow_insecure_http: bool = False,
 ) -> Records[EditResult]:
     """Make the proposed edits through wikibaseintegrator, logged in with a bot password.
 
@@ -93,6 +95,8 @@ def apply_fixes(
         sleep: how to wait (injectable: tests pass a recorder).
         clock: a monotonic clock in seconds (injectable with ``sleep``).
         progress: called with each result as soon as it is known.
+        allow_insecure_http: send the bot password over plain ``http://`` to a host other than
+            loopback (refused by default).
 
     Returns:
         One :class:`EditResult` per proposal, in order.
@@ -110,6 +114,7 @@ def apply_fixes(
     """
     credentials_from_env({ENV_USER: user or "", ENV_PASSWORD: password or ""})
     api_url = check_api_url(api_url)
+    check_credential_transport(api_url, allow_insecure_http=allow_insecure_http)
     todo = list(proposals)
     results: Records[EditResult] = Records()
 
@@ -136,6 +141,7 @@ def apply_fixes(
                 timeout=timeout,
                 sleep=sleep,
                 clock=clock,
+                allow_insecure_http=allow_insecure_http,
             )
             stop = ""
             for prop in todo:

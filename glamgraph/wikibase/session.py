@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from glamgraph import vocab
 from glamgraph._version import user_agent
 from glamgraph.errors import BadInput, MediaWikiError
+from glamgraph.mediawiki import check_credential_transport
 from glamgraph.wikibase.answers import _FATAL_CODES, _Guard, _Stop, _Transient
 from glamgraph.wikibase.edit import _api_error, _force_append, _stale, _statement
 from glamgraph.wikibase.proposals import Proposal
@@ -40,6 +41,7 @@ class _Session:
         timeout: float,
         sleep: Callable[[float], None],
         clock: Callable[[], float],
+        allow_insecure_http: bool = False,
     ) -> None:
         from wikibaseintegrator import WikibaseIntegrator
 
@@ -59,7 +61,9 @@ class _Session:
             "retry_after": 0,
             "timeout": timeout,
         }
-        self.login = _login(api_url, user, password, timeout)
+        self.login = _login(
+            api_url, user, password, timeout, allow_insecure_http=allow_insecure_http
+        )
         self.guard = _Guard()
         self.login.get_session().hooks["response"].append(self.guard)
         self.wbi = WikibaseIntegrator(login=self.login, is_bot=is_bot)
@@ -182,9 +186,13 @@ class _Session:
             self.last_edit = self.clock()
 
 
-def _login(api_url: str, user: str, password: str, timeout: float) -> Any:
+def _login(
+    api_url: str, user: str, password: str, timeout: float, *, allow_insecure_http: bool = False
+) -> Any:
     """A ``wbi_login.Login`` (bot password); refusals as :class:`BadInput`, failures as
-    :class:`MediaWikiError`. No message ever holds the password."""
+    :class:`MediaWikiError`. No message ever holds the password; none is sent over plain HTTP
+    to another machine unless ``allow_insecure_http``."""
+    check_credential_transport(api_url, allow_insecure_http=allow_insecure_http)
     import requests
     from wikibaseintegrator import wbi_login
 
