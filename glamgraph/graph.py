@@ -50,10 +50,10 @@ XSD = vocab.XSD
 
 
 # One character an IRI may hold as is (RFC 3987: unreserved, reserved but ``[]``, ``%``, ucschar
-# and iprivate; not controls, noncharacters or surrogates).
+# and iprivate; not controls, noncharacters, surrogates or bidi formatting characters).
 _IRI_CHAR_CLASS = (
     "A-Za-z0-9\\-._~:/?#@!$&'()*+,;=%"
-    "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\ue000-\uf8ff\U00010000-\U0001fffd"
+    "\u00a0-\u200d\u2010-\u2029\u202f-\u2065\u206a-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\ue000-\uf8ff\U00010000-\U0001fffd"
     "\U00020000-\U0002fffd\U00030000-\U000dfffd\U000e1000-\U000efffd\U000f0000-\U0010fffd"
 )
 _IRI_CHAR = re.compile(f"[{_IRI_CHAR_CLASS}]")

@@ -41,13 +41,13 @@ from typing import Final, TypeAlias
 
 from glamgraph.errors import MalformedFile
 
-#: The largest source accepted (the real module is well under a megabyte).
-MAX_BYTES: Final = 32 * 1024 * 1024
+#: The largest source accepted (the real module is about 60 kB); a file is refused before it is read.
+MAX_BYTES: Final = 8 * 1024 * 1024
 #: The deepest nesting of tables accepted.
 MAX_DEPTH: Final = 64
 #: The most values (tables, strings, numbers, booleans) one source may hold; the real module
-#: holds a few tens of thousands.
-MAX_ITEMS: Final = 1_000_000
+#: holds about 1,500.
+MAX_ITEMS: Final = 200_000
 #: The longest number literal accepted, in characters (a 5,000-digit integer is refused).
 MAX_NUMBER_CHARS: Final = 64
 

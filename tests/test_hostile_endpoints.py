@@ -45,7 +45,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     ],
 )
 def test_updates_are_refused(text: str) -> None:
-    with pytest.raises(BadInput, match="wipe.rq") as err:
+    with pytest.raises(BadInput, match=r"wipe\.rq") as err:
         queries.check_query_form(text, name="wipe.rq")
     assert err.value.exit_code == 2
 
