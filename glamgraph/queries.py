@@ -143,12 +143,17 @@ def load(name: str) -> Query:
 
 
 def load_file(path: str | Path) -> Query:
-    """Load a user's own ``.rq`` file; its name is the file stem."""
+    """Load a user's own ``.rq`` file; its name is the file stem.
+
+    The file must hold one SPARQL ``SELECT`` query (see :func:`check_query_form`): an update is
+    refused here, before any engine could send it.
+    """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UnknownQuery(f"cannot read query file {str(p)!r}: {exc.__class__.__name__}") from exc
+    check_query_form(text, ("SELECT",), name=str(p))
     return parse(p.stem, text, str(p))
 
 

@@ -235,3 +235,17 @@ def test_an_unreachable_endpoint_with_a_token_fails_without_showing_it(
     )  # fmt: skip
     assert code == 3 and len(err.strip().splitlines()) == 1
     assert SECRET not in out + err
+
+
+def test_the_api_refuses_an_update_file_too(
+    writable_server: oxigraph.Server, tmp_path: Path
+) -> None:
+    from glamgraph.sparql import Settings, get_engine
+
+    rq = tmp_path / "wipe.rq"
+    rq.write_text("DELETE WHERE { ?s ?p ?o }", encoding="utf-8")
+    before = _triples(writable_server)
+    engine = get_engine(writable_server.url, Settings(use_cache=False))
+    with pytest.raises(BadInput, match="SPARQL Update"):
+        engine.run(str(rq))
+    assert engine.queries_sent == 0 and _triples(writable_server) == before
