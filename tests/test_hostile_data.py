@@ -111,6 +111,7 @@ def test_contacts_csv_evaluates_nothing(hostile_run: Path) -> None:
     assert rows["Q9900001"]["label"] == "'" + hostile.HOSTILE["Q9900001"][0]
     assert rows["Q9900001"]["phone"] == "'+32-2-123-45-67"
     assert rows["Q9900004"]["label"] == "'-2+3"
+    assert rows["Q9900007"]["label"] == "Q9900007"  # an empty label: the QID, as in wikitext
     assert rows["Q9900002"]["website"] == "http://museum.example/search?tags[]=art"
     # a 200,000-character label is capped, so Python's csv module reads the file back
     assert len(rows["Q9900008"]["label"]) == cells.MAX_FIELD
@@ -162,6 +163,7 @@ def test_wikitext_neutralises_magic_words_and_bidi(hostile_run: Path) -> None:
     assert "__NOTOC__" not in text and "_%5FNOTOC_%5F" in text
     assert "\u202e" not in text
     assert "KCOLB museum" in text
+    assert "[[d:Q9900007|Q9900007]]" in text  # an empty label: the QID, as in the CSV
 
 
 def test_iri_escapes_what_n_quads_forbids() -> None:
@@ -503,3 +505,25 @@ def test_lone_surrogate_in_a_literal(
         json.loads(text)
     if fmt == "csv":
         assert list(csv.reader(io.StringIO(text)))[1][2] == "Fr\ufffdance"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("coverage", "Q²", "--endpoint", "snapshot", "--quiet"),
+        ("coverage", "Q46", "--types", "Q²", "--endpoint", "snapshot", "--quiet"),
+        ("query", "countries-of-continent", "--param", "continent=Q²", "--endpoint", "snapshot"),
+        ("fix-countries", "Q²", "--endpoint", "snapshot"),
+    ],
+)
+def test_a_superscript_qid_is_bad_input(
+    args: tuple[str, ...], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = (
+        run(capsys, *args, "--out", str(tmp_path / "o"))
+        if args[0] != "query"
+        else run(capsys, *args)
+    )
+    assert code == 2
+    one_line_error(err, "Q²")
+    assert not (tmp_path / "o").exists()
