@@ -47,7 +47,7 @@ MAX_BYTES: Final = 8 * 1024 * 1024
 MAX_DEPTH: Final = 64
 #: The most values (tables, strings, numbers, booleans) one source may hold; the real module
 #: holds about 1,500.
-MAX_ITEMS: Final = 200_000
+MAX_ITEMS: Final = 100_000
 #: The longest number literal accepted, in characters (a 5,000-digit integer is refused).
 MAX_NUMBER_CHARS: Final = 64
 
