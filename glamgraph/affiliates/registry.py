@@ -190,8 +190,9 @@ def _apply_registry(
     by_code: dict[str, list[int]] = {}
     for i, a in enumerate(out):
         by_code.setdefault(a.code.casefold(), []).append(i)
+    prefix = f"registry {path} line "
     for row in rows:
-        where = f"registry {path} line {row.line}"
+        where = f"{prefix}{row.line}"
         countries = tuple(dict.fromkeys(codes.get(t, t) for t in row.countries))
         hits = by_code.get(row.code.casefold(), [])
         if not hits:
