@@ -249,3 +249,14 @@ def test_the_api_refuses_an_update_file_too(
     with pytest.raises(BadInput, match="SPARQL Update"):
         engine.run(str(rq))
     assert engine.queries_sent == 0 and _triples(writable_server) == before
+
+
+def test_raw_update_text_is_never_sent(writable_server: oxigraph.Server) -> None:
+    from glamgraph.sparql import Settings, get_engine
+
+    before = _triples(writable_server)
+    engine = get_engine(writable_server.url, Settings(use_cache=False, max_attempts=1))
+    for text in ("DELETE WHERE { ?s ?p ?o }", "PREFIX x: <http://x.example/>\nDROP ALL"):
+        with pytest.raises(BadInput, match="SPARQL Update"):
+            engine.select(text, "raw")
+    assert engine.queries_sent == 0 and _triples(writable_server) == before

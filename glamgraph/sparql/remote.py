@@ -43,6 +43,7 @@ from glamgraph import vocab
 from glamgraph._http import parse_retry_after
 from glamgraph._version import user_agent
 from glamgraph.errors import (
+    BadInput,
     BadQuery,
     BadResponse,
     EndpointUnavailable,
@@ -276,6 +277,11 @@ class RemoteEngine(Engine):
         kw: dict[str, Any] = {"endpoint": self.name, "query_name": name}
         sw = self._wrapper()
         sw.setQuery(text)
+        if sw.isSparqlUpdateRequest():  # a last guard under queries.check_query_form: never send
+            raise BadInput(
+                f"query {name or '(text)'}: a SPARQL Update, not a query: glamgraph never writes "
+                "to an endpoint"
+            )
         started = dt.datetime.now(dt.UTC)
         watch = timed()
         self.queries_sent += 1
