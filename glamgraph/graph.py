@@ -52,20 +52,62 @@ GG = vocab.GG
 XSD = vocab.XSD
 
 
-_IRI_BAD = re.compile(r'[ <>"{}|\\^`\n\r\t]')
-_IRI_ESC = {" ": "%20", "<": "%3C", ">": "%3E", '"': "%22", "{": "%7B", "}": "%7D", "|": "%7C",
-            "\\": "%5C", "^": "%5E", "`": "%60", "\n": "%0A", "\r": "%0D", "\t": "%09"}  # fmt: skip
+# One character an IRI may hold as is (RFC 3987: unreserved, reserved but ``[]``, ``%``, ucschar
+# and iprivate; not controls, noncharacters, surrogates or bidi formatting characters).
+_IRI_CHAR_CLASS = (
+    "A-Za-z0-9\\-._~:/?#@!$&'()*+,;=%"
+    "\u00a0-\u200d\u2010-\u2029\u202f-\u2065\u206a-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\ue000-\uf8ff\U00010000-\U0001fffd"
+    "\U00020000-\U0002fffd\U00030000-\U000dfffd\U000e1000-\U000efffd\U000f0000-\U0010fffd"
+)
+_IRI_CHAR = re.compile(f"[{_IRI_CHAR_CLASS}]")
+# A whole IRI that needs no escaping: allowed characters, one ``#`` at most, ``%`` only as %XX.
+_IRI_PLAIN = _IRI_CHAR_CLASS.replace("#", "").replace("%", "")
+_IRI_OK = re.compile(
+    f"[A-Za-z][A-Za-z0-9+.\\-]*:(?:[{_IRI_PLAIN}]|%[0-9A-Fa-f]{{2}})*"
+    f"(?:#(?:[{_IRI_PLAIN}]|%[0-9A-Fa-f]{{2}})*)?"
+)
+# Scheme and authority, where ``[...]`` is an IP literal host and stays as is.
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*")
+_HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
 
 
 def iri(value: str) -> str:
-    """An N-Quads IRI term (characters N-Quads forbids in IRIs are %-escaped).
+    """An N-Quads IRI term: characters an IRI may not hold are %-escaped (UTF-8).
+
+    A website from Wikidata can be anything a user typed; what RFC 3987 (and so the N-Quads
+    loader) refuses is escaped: spaces, ``<>"{}|\\^``` and controls, ``[``/``]`` outside an IP
+    literal host, a ``%`` not starting an escape, a second ``#``, noncharacters and lone
+    surrogates (written as U+FFFD).
 
     >>> iri("http://example.org/a b")
     '<http://example.org/a%20b>'
+    >>> iri("http://museum.example/search?tags[]=art")
+    '<http://museum.example/search?tags%5B%5D=art>'
+    >>> iri("http://[::1]:80/x%zz#a#b")
+    '<http://[::1]:80/x%25zz#a%23b>'
     """
-    if _IRI_BAD.search(value) is None:  # the common case, kept fast
+    if _IRI_OK.fullmatch(value) is not None:  # the common case, kept fast
         return f"<{value}>"
-    return "<" + _IRI_BAD.sub(lambda m: _IRI_ESC[m.group(0)], value) + ">"
+    m = _AUTHORITY.match(value)
+    head = (
+        m.group(0) if m and _IRI_OK.fullmatch(m.group(0).replace("[", "").replace("]", "")) else ""
+    )
+    rest = value[len(head) :]
+    out: list[str] = [head]
+    seen_hash = "#" in head
+    for i, ch in enumerate(rest):
+        if ch == "#":
+            out.append("%23" if seen_hash else ch)
+            seen_hash = True
+        elif ch == "%" and _HEX2.match(rest, i + 1) is None:
+            out.append("%25")
+        elif _IRI_CHAR.fullmatch(ch) is not None:
+            out.append(ch)
+        else:
+            if "\ud800" <= ch <= "\udfff":
+                ch = "\ufffd"
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+    return "<" + "".join(out) + ">"
 
 
 def lit(value: str, lang: str = "", datatype: str = "") -> str:

@@ -250,6 +250,8 @@ class Harvest:
 
 
 def _best_label(labels: dict[str, str], langs: Sequence[str], fallback: str) -> tuple[str, str]:
+    # an explicitly empty label is no label: the QID stands in, in every output alike
+    labels = {k: v for k, v in labels.items() if v.strip()}
     for lang in langs:
         if lang in labels:
             return labels[lang], lang

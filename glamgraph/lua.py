@@ -6,7 +6,10 @@ strings, numbers, booleans and nested table constructors, with ``--`` comments a
 else (a function call such as ``os.execute(...)``, ``setmetatable``, a loop, an operator such as
 ``..``, a variable, a function value) is refused with :class:`~glamgraph.errors.MalformedFile`
 naming the file and the line. Since nothing executes, a hostile module cannot loop, allocate a
-huge string or touch the system; the input size and the nesting depth are capped as well.
+huge string or touch the system; the input size (:data:`MAX_BYTES`), the nesting depth
+(:data:`MAX_DEPTH`), the number of values (:data:`MAX_ITEMS`) and the length of a number
+(:data:`MAX_NUMBER_CHARS`) are capped as well, and tokens are read one at a time (never all
+kept), so memory stays proportional to the data returned.
 
 Strings follow Lua 5.1, the Lua of Scribunto (MediaWiki): single or double quotes, the escapes
 ``\\a \\b \\f \\n \\r \\t \\v \\\\ \\" \\'``, a backslash before a line break, ``\\ddd`` decimal
@@ -31,16 +34,22 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final, TypeAlias
 
 from glamgraph.errors import MalformedFile
 
-#: The largest source accepted (the real module is well under a megabyte).
-MAX_BYTES: Final = 32 * 1024 * 1024
+#: The largest source accepted (the real module is about 60 kB); a file is refused before it is read.
+MAX_BYTES: Final = 8 * 1024 * 1024
 #: The deepest nesting of tables accepted.
 MAX_DEPTH: Final = 64
+#: The most values (tables, strings, numbers, booleans) one source may hold; the real module
+#: holds about 1,500.
+MAX_ITEMS: Final = 100_000
+#: The longest number literal accepted, in characters (a 5,000-digit integer is refused).
+MAX_NUMBER_CHARS: Final = 64
 
 LuaKey: TypeAlias = str | int | float | bool
 LuaValue: TypeAlias = "str | int | float | bool | LuaTable | LuaList"
@@ -167,6 +176,11 @@ class _Lexer:
                 yield _Token("name", m.group(), self.line_at(pos))
                 pos = m.end()
             elif kind == "number":
+                if m.end() - pos > MAX_NUMBER_CHARS:
+                    raise self.fail(
+                        pos,
+                        f"number too long ({m.end() - pos} characters; at most {MAX_NUMBER_CHARS})",
+                    )
                 after = text[m.end() : m.end() + 1]
                 if after and (after.isalnum() or after in "_."):
                     raise self.fail(pos, f"malformed number near {text[pos : m.end() + 1]!r}")
@@ -256,21 +270,23 @@ class _Parser:
     def __init__(self, lexer: _Lexer) -> None:
         self.lexer = lexer
         self._gen = lexer.tokens()
-        self.toks: list[_Token] = []
-        self.i = 0
+        # Only the look-ahead is kept (at most two tokens), never the tokens already read.
+        self._ahead: deque[_Token] = deque()
+        self.items = 0
 
     def fail(self, tok: _Token, problem: str) -> MalformedFile:
         return self.lexer.fail(tok.line, problem, is_line=True)
 
     def peek(self, offset: int = 0) -> _Token:
-        want = self.i + offset
-        while len(self.toks) <= want and (not self.toks or self.toks[-1].kind != "eof"):
-            self.toks.append(next(self._gen))
-        return self.toks[min(want, len(self.toks) - 1)]
+        ahead = self._ahead
+        while len(ahead) <= offset and (not ahead or ahead[-1].kind != "eof"):
+            ahead.append(next(self._gen))
+        return ahead[min(offset, len(ahead) - 1)]
 
     def take(self) -> _Token:
         tok = self.peek()
-        self.i += 1
+        if tok.kind != "eof":  # the end stays, so every later peek sees it
+            self._ahead.popleft()
         return tok
 
     def expect(self, value: str, context: str) -> _Token:
@@ -298,6 +314,9 @@ class _Parser:
 
     def value(self, depth: int) -> LuaValue:
         tok = self.peek()
+        self.items += 1
+        if self.items > MAX_ITEMS:
+            raise self.fail(tok, f"too many values (more than {MAX_ITEMS})")
         if tok.kind == "string":
             self.take()
             return str(tok.value)

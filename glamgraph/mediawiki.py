@@ -357,3 +357,60 @@ def fetch_page(
         'Module:Organizational Informations rev 27654321 (2025-03-01T10:20:30Z)'
     """
     return MediaWikiClient(api_url, settings).page(title, use_cache=use_cache)
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """Whether ``host`` names this machine (``localhost``, 127.0.0.0/8, ``::1``).
+
+    >>> is_loopback_host("127.0.0.1"), is_loopback_host("localhost"), is_loopback_host("example.org")
+    (True, True, False)
+    """
+    import ipaddress
+
+    if not host:
+        return False
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_credential_transport(api_url: str, *, allow_insecure_http: bool = False) -> str:
+    """Refuse to send a password over plain HTTP, unless to loopback or explicitly allowed.
+
+    Args:
+        api_url: the MediaWiki Action API URL a login would go to.
+        allow_insecure_http: accept ``http://`` to another host (the CLI's
+            ``--allow-insecure-http``), e.g. a test wiki on a private network.
+
+    Returns:
+        ``api_url``.
+
+    Raises:
+        BadInput: ``http://`` to a host other than loopback, not allowed.
+
+    >>> check_credential_transport("http://127.0.0.1:8080/w/api.php")
+    'http://127.0.0.1:8080/w/api.php'
+    >>> check_credential_transport("http://wiki.example/w/api.php")
+    Traceback (most recent call last):
+    ...
+    glamgraph.errors.BadInput: refusing to send a password over plain HTTP to 'http://wiki.example/w/api.php': use https:// (or --allow-insecure-http for a trusted network); nothing was sent
+    """
+    from urllib.parse import urlsplit
+
+    from glamgraph.redaction import redact_url
+
+    try:
+        parts = urlsplit(api_url)
+        scheme, host = parts.scheme.lower(), parts.hostname
+    except ValueError:
+        scheme, host = "", None
+    if scheme == "https" or allow_insecure_http or is_loopback_host(host):
+        return api_url
+    raise BadInput(
+        f"refusing to send a password over plain HTTP to {redact_url(api_url)!r}: use https:// "
+        "(or --allow-insecure-http for a trusted network); nothing was sent"
+    )

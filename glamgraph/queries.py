@@ -271,13 +271,112 @@ def load(name: str) -> Query:
 
 
 def load_file(path: str | Path) -> Query:
-    """Load a user's own ``.rq`` file; its name is the file stem."""
+    """Load a user's own ``.rq`` file; its name is the file stem.
+
+    The file must hold one SPARQL ``SELECT`` query (see :func:`check_query_form`): an update is
+    refused here, before any engine could send it.
+    """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UnknownQuery(f"cannot read query file {str(p)!r}: {exc.__class__.__name__}") from exc
+    check_query_form(text, ("SELECT",), name=str(p))
     return parse(p.stem, text, str(p))
+
+
+#: The SPARQL query forms, as :func:`check_query_form` names them.
+QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+_FORMS: Final[dict[str, QueryForm]] = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+def check_query_form(
+    text: str, allowed: Iterable[QueryForm] = ("SELECT",), *, name: str = "query"
+) -> QueryForm:
+    """Refuse anything but a read-only SPARQL query of an allowed form, by parsing it.
+
+    glamgraph never writes to an endpoint: a SPARQL Update (``INSERT``, ``DELETE``, ``LOAD``,
+    ``CLEAR``, ``DROP``...) or text that is not one SPARQL query is refused before anything is
+    sent. The text is parsed with rdflib's SPARQL grammar (not guessed from its first keyword),
+    so comments, ``PREFIX`` lines or odd spacing cannot hide an update.
+
+    Args:
+        text: the query text.
+        allowed: the forms the caller can show (``SELECT`` by default).
+        name: what the error message calls the query (e.g. the file name).
+
+    Returns:
+        The query's form.
+
+    Raises:
+        BadInput: an update, a query of a form not allowed, or text that does not parse.
+
+    >>> check_query_form("PREFIX x: <http://x/> SELECT * { ?s x:p ?o }")
+    'SELECT'
+    >>> check_query_form("DELETE WHERE { ?s ?p ?o }", name="wipe.rq")
+    Traceback (most recent call last):
+    ...
+    glamgraph.errors.BadInput: wipe.rq: a SPARQL Update, not a query: glamgraph never writes to an endpoint
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    allowed_forms = set(allowed)
+    try:
+        parsed = parseQuery(text)
+    except ParseException as exc:
+        try:
+            update = parseUpdate(text)
+        except ParseException:
+            update = None
+        except Exception:
+            update = None
+        if update is not None and len(getattr(update, "request", ()) or ()) > 0:
+            raise BadInput(
+                f"{name}: a SPARQL Update, not a query: glamgraph never writes to an endpoint"
+            ) from None
+        where = f"line {exc.lineno}, column {exc.col}"
+        raise BadInput(f"{name}: not a valid SPARQL query ({where})") from None
+    except Exception as exc:
+        raise BadInput(f"{name}: not a valid SPARQL query ({type(exc).__name__})") from None
+    form = _FORMS.get(getattr(parsed[1], "name", ""), None)
+    if form is None:
+        raise BadInput(f"{name}: not a SPARQL query")
+    if form not in allowed_forms:
+        shown = "/".join(sorted(allowed_forms)) or "no"
+        raise BadInput(f"{name}: a {form} query; this command runs {shown} queries only")
+    return form
+
+
+_UPDATE_WORD: Final = re.compile(
+    r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
+)
+_NOT_CODE: Final = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+
+
+def refuse_update(text: str, *, name: str = "query") -> None:
+    """Refuse a SPARQL Update before it is sent: the last guard of every engine.
+
+    Cheap for queries: strings, IRIs and comments are set aside and only a text that still holds
+    an update keyword is parsed (:func:`check_query_form`), which decides.
+
+    >>> refuse_update('SELECT ?s { ?s ?p "DELETE" } # CLEAR ALL')
+    >>> refuse_update("DELETE WHERE { ?s ?p ?o }", name="raw")
+    Traceback (most recent call last):
+    ...
+    glamgraph.errors.BadInput: raw: a SPARQL Update, not a query: glamgraph never writes to an endpoint
+    """
+    if _UPDATE_WORD.search(_NOT_CODE.sub(" ", text)) is None:
+        return
+    check_query_form(text, ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"), name=name)
 
 
 def resolve(name_or_path: str) -> Query:

@@ -158,6 +158,7 @@ def test_escape_keeps_one_cell(label: str) -> None:
     cells = _cells(rows[0])
     assert len(cells) == 3
     expected = " ".join(label.replace("\r\n", "\n").replace("\u2028", "\n").split("\n"))
+    expected = expected.replace("\u202e", "")  # a bidi override is dropped, never shown
     assert _shown(_links(cells[0])[0].text) == expected.strip()
     assert _shown(cells[1].contents) == expected.strip()
     assert _shown(cells[2].contents) == "end"

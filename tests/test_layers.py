@@ -12,6 +12,7 @@ PKG = Path(__file__).resolve().parent.parent / "glamgraph"
 LAYERS = {
     "vocab": 0,
     "errors": 0,
+    "redaction": 0,
     "_version": 0,
     "_files": 1,
     "_http": 1,

@@ -153,7 +153,7 @@ def load_affiliates(
         }
     ]
     if wikidata and any(a.wikidata for a in affs):
-        sources.append({"key": "+wikidata", "kind": "wikidata", "url": eng.url})
+        sources.append({"key": "+wikidata", "kind": "wikidata", "url": eng.display_url})
     if reg_path is not None:
         sources.append(
             {

@@ -41,8 +41,21 @@ class ModuleSource:
 
 
 def _looks_like_source(module: str) -> bool:
+    """Whether a ``str`` given as the module is its Lua text rather than a file name.
+
+    A path object is always a file; a string is text when it holds a line break, or when it
+    starts like Lua (``return``, ``--``, ``{``) and names no existing file (so a file called
+    ``return.lua`` or ``--x.lua`` is still read as a file).
+    """
+    if "\n" in module:
+        return True
     head = module.lstrip()[:200]
-    return "\n" in module or head.startswith(("return", "--", "{"))
+    if not head.startswith(("return", "--", "{")):
+        return False
+    try:
+        return not Path(module).expanduser().exists()
+    except (OSError, ValueError):
+        return True
 
 
 def read_module(
@@ -63,7 +76,7 @@ def read_module(
         from glamgraph.sparql.embedded import data_path
 
         path = data_path(SNAPSHOT_MODULE)
-        text = _read_text(path)
+        text = _read_text(path, lua.MAX_BYTES)
         return ModuleSource(
             text, SNAPSHOT_SOURCE, SNAPSHOT_SOURCE, url=path.as_uri(), path=str(path)
         )
@@ -86,16 +99,25 @@ def read_module(
         source = f"module text (sha256 {sha[:12]})"
         return ModuleSource(module, source, "module text")
     path = Path(module).expanduser().resolve()
-    text = _read_text(path)
+    text = _read_text(path, lua.MAX_BYTES)
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return ModuleSource(
         text, f"file:{path}", str(path), url=path.as_uri(), path=str(path), fetched=now
     )
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, max_bytes: int) -> str:
+    """A UTF-8 file's text; a file over ``max_bytes`` is refused before it is read."""
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise MalformedFile(
+                f"{path}: too large ({size:,} bytes; the limit is {max_bytes:,} bytes)"
+            )
+        with path.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)  # the file may grow between stat and read
+        if len(raw) > max_bytes:
+            raise MalformedFile(f"{path}: too large (over the limit of {max_bytes:,} bytes)")
     except OSError as exc:
         raise MalformedFile(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
     try:

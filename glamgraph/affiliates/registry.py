@@ -20,6 +20,8 @@ from glamgraph.model import Affiliate, AffiliateStatus, AffiliateType
 from glamgraph.sparql import Engine, QueryResult, get_engine, term_qid, term_value
 
 #: The registry's header: these columns, each exactly once.
+#: The largest registry file read (bytes); a bigger one is refused before it is read.
+MAX_REGISTRY_BYTES: Final = 64 * 1024 * 1024
 REGISTRY_COLUMNS: Final = ("code", "name", "type", "countries", "status", "contact", "note")
 
 _CODE_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")
@@ -47,11 +49,13 @@ def read_registry(path: str | os.PathLike[str]) -> list[RegistryRow]:
     group`` or ``other`` (or the module's words); ``status`` ``recognised``, ``derecognised`` or
     ``suspended`` (either spelling). Empty cells are allowed (they override nothing).
 
+    A file larger than :data:`MAX_REGISTRY_BYTES` is refused before it is read.
+
     Raises:
         MalformedFile: naming the file, the line and the problem.
     """
     p = Path(path).expanduser().resolve()
-    text = _read_text(p)
+    text = _read_text(p, MAX_REGISTRY_BYTES)
 
     def bad(line: int | None, problem: str) -> MalformedFile:
         return MalformedFile(f"{p}, line {line}: {problem}" if line else f"{p}: {problem}")
@@ -114,12 +118,12 @@ def _registry_row(cells: dict[str, str], line: int, seen: dict[str, int], bad: A
     for tok in (t.strip() for t in cells["countries"].split(";")):
         if not tok:
             continue
-        if tok[:1] in ("Q", "q"):
-            if not ids.is_qid(tok):
-                raise bad(line, f"malformed QID {tok!r} in countries")
+        if ids.is_qid(tok):
             tokens.append(tok)
         elif ids.is_iso_alpha2(tok.upper()) or ids.is_iso_3166_2(tok.upper()):
-            tokens.append(tok.upper())
+            tokens.append(tok.upper())  # QA (Qatar) is a code, not a malformed QID
+        elif tok[:1] in ("Q", "q") and tok[1:2].isdigit():
+            raise bad(line, f"malformed QID {tok!r} in countries")
         else:
             raise bad(
                 line, f"{tok!r} in countries is neither a QID nor an ISO code (FR, FR-IDF, Q142)"
@@ -182,11 +186,17 @@ def _apply_registry(
     affs: list[Affiliate], rows: Sequence[RegistryRow], codes: dict[str, str], path: Path
 ) -> list[Affiliate]:
     out = list(affs)
+    # Affiliates by code (case-insensitive): one look-up per row, so the merge is linear.
+    by_code: dict[str, list[int]] = {}
+    for i, a in enumerate(out):
+        by_code.setdefault(a.code.casefold(), []).append(i)
+    prefix = f"registry {path} line "
     for row in rows:
-        where = f"registry {path} line {row.line}"
+        where = f"{prefix}{row.line}"
         countries = tuple(dict.fromkeys(codes.get(t, t) for t in row.countries))
-        hits = [i for i, a in enumerate(out) if a.code.casefold() == row.code.casefold()]
+        hits = by_code.get(row.code.casefold(), [])
         if not hits:
+            by_code[row.code.casefold()] = [len(out)]
             out.append(
                 Affiliate(
                     code=row.code,

@@ -15,6 +15,7 @@ import click
 
 from glamgraph._version import __version__
 from glamgraph.errors import GlamgraphError
+from glamgraph.redaction import redact_text
 
 
 class _Group(click.Group):
@@ -24,7 +25,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except GlamgraphError as exc:
-            message = " ".join(str(exc).split())
+            message = redact_text(" ".join(str(exc).split()))
             click.echo(f"glamgraph: error: {message}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:

@@ -29,6 +29,8 @@ def _check_out(out: str) -> None:
     parent = p if p.exists() else p.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
+    if parent.exists() and not parent.is_dir():
+        raise WriteError(f"--out {out}: {parent} is a file, not a directory")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise WriteError(f"--out {out}: not writable")
 
@@ -68,6 +70,12 @@ def _check_out(out: str) -> None:
     metavar="NAME|URL",
     help="Contact of last resort (default: the international GLAM-Wiki community and its page).",
 )
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="Write CSV cells as they are; by default a cell starting with = + - @ TAB or CR "
+    "gets a leading ' so spreadsheets do not run it as a formula.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def coverage(
     region: str,
@@ -81,6 +89,7 @@ def coverage(
     lang: str,
     types: str | None,
     all_regions: bool,
+    raw_csv: bool,
     fallback_contact: str | None,
     quiet: bool,
 ) -> None:
@@ -113,14 +122,14 @@ def coverage(
     cov = run_coverage(
         region,
         endpoint=engine,
-        module=module,
+        module=module,  # an existing file (checked above), read as a file whatever its name
         registry=registry,
         lang=lang,
         types=roots,
         fallback_contact=fallback,
         quiet=quiet,
     )
-    report = write_all(cov, out, all_regions=all_regions)
+    report = write_all(cov, out, all_regions=all_regions, neutralise=not raw_csv)
     click.echo(summary(cov, all_regions=all_regions))
     names = ", ".join(sorted(f.name for f in report.files))
     click.echo(f"files written to {Path(out).resolve()}: {names}")

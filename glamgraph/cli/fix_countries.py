@@ -11,6 +11,8 @@ from glamgraph import fixes as wikibase
 from glamgraph import vocab
 from glamgraph.cli.options import engine_options, make_engine
 from glamgraph.errors import MediaWikiError
+from glamgraph.mediawiki import check_credential_transport
+from glamgraph.redaction import redact_url
 
 
 @click.command("fix-countries")
@@ -47,6 +49,12 @@ from glamgraph.errors import MediaWikiError
     show_default=True,
     help="Seconds between two edits.",
 )
+@click.option(
+    "--allow-insecure-http",
+    is_flag=True,
+    help="Send the bot password over plain http:// to a host other than this machine "
+    "(refused by default; use https://).",
+)
 @click.option("--bot", is_flag=True, help="Flag the edits as bot edits (needs the bot right).")
 @click.option(
     "--no-reference",
@@ -65,6 +73,7 @@ def fix_countries(
     apply_: bool,
     api_url: str,
     min_interval: float,
+    allow_insecure_http: bool,
     bot: bool,
     no_reference: bool,
     quiet: bool,
@@ -88,6 +97,7 @@ def fix_countries(
     if apply_:  # refuse before any request, SPARQL included
         user, password = wikibase.credentials_from_env()
         wikibase.check_api_url(api_url)
+        check_credential_transport(api_url, allow_insecure_http=allow_insecure_http)
     engine = make_engine(endpoint, no_cache, cache_ttl, timeout)
     found = wikibase.propose_country_fixes(
         region, endpoint=engine, lang=lang, reference=not no_reference, quiet=quiet
@@ -120,13 +130,14 @@ def fix_countries(
         detail = f"  {res.detail}" if res.detail else ""
         click.echo(f"  {res.action:7} {res.item}{rev}{detail}")
 
-    click.echo(f"editing {api_url} as {user}:")
+    click.echo(f"editing {redact_url(api_url)} as {user}:")
     results = wikibase.apply_fixes(
         found,
         api_url,
         user=user,
         password=password,
         out_dir=out_dir,
+        allow_insecure_http=allow_insecure_http,
         min_interval=min_interval,
         is_bot=bot,
         timeout=timeout if timeout is not None else 65.0,

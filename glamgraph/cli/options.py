@@ -114,8 +114,12 @@ def make_engine(
         no_fallback = bool(given.get("no_fallback", False))
     if engine_kind is None:
         engine_kind = given.get("engine_kind")
+    if math.isnan(cache_ttl):
+        raise BadInput("--cache-ttl: not a number (nan); use 0 or more seconds")
     if not cache_ttl >= 0:
         raise BadInput(f"--cache-ttl: negative cache TTL {cache_ttl:g}; use 0 or more seconds")
+    if timeout is not None and math.isnan(timeout):
+        raise BadInput("--timeout: not a number (nan); use a positive number of seconds")
     if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
         raise BadInput(f"--timeout: must be a positive number of seconds, got {timeout:g}")
     if no_fallback and fallback:

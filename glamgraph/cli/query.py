@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 
 import click
@@ -47,10 +48,17 @@ def query(
             click.echo(f"{qname:40} {queries.load(qname).title}")
         return
     q = queries.resolve(name)
+    # Read-only: an update (or anything but a SELECT, which is all this command shows) is
+    # refused by parsing it, before an engine is even made.
+    queries.check_query_form(q.text, ("SELECT",), name=q.path or q.name)
     parsed = queries.parse_param_args(params)
     engine = make_engine(endpoint, no_cache, cache_ttl, timeout)
     result = engine.run(q, **{k: (v if len(v) > 1 else v[0]) for k, v in parsed.items()})
-    click.echo(render(result, fmt))
+    click.echo(_SURROGATE_RE.sub("\ufffd", render(result, fmt)))
+
+
+#: A lone UTF-16 surrogate (a broken literal from an endpoint): it cannot be printed as UTF-8.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def render(result: QueryResult, fmt: str) -> str:

@@ -32,6 +32,7 @@ from glamgraph.export._common import (
     text_key,
     type_columns,
 )
+from glamgraph.export.cells import csv_cell
 from glamgraph.model import Coverage, CoverageRow, Unplaced
 
 #: The columns of ``regions.csv`` before the per-root counts, and after them.
@@ -161,12 +162,18 @@ def unplaced_order(items: Iterable[Unplaced]) -> list[Unplaced]:
 def _write(
     path: str | os.PathLike[str], columns: Sequence[str], records: Iterable[dict[str, str]]
 ) -> int:
+    """Write one CSV file atomically; each cell through :func:`glamgraph.export.cells.csv_cell`.
+
+    Cells a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``, TAB, CR first) get a
+    leading ``'`` unless inside :func:`glamgraph.export.cells.raw_csv`; every cell is capped
+    at :data:`glamgraph.export.cells.MAX_FIELD` characters.
+    """
     count = 0
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(columns), dialect="excel")
         writer.writeheader()
         for rec in records:
-            writer.writerow(rec)
+            writer.writerow({k: csv_cell(v) if isinstance(v, str) else v for k, v in rec.items()})
             count += 1
     return count
 

@@ -60,8 +60,16 @@ _ESCAPE_RE: Final = re.compile(
 #: Line breaks of every kind (including U+2028/2029 and NEL) and other control characters.
 _BREAKS_RE: Final = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 _CONTROL_RE: Final = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f]")
+#: Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they can make a cell
+#: read backwards (``U+202E``) or run into the next one; dropped from text, %-encoded in URLs.
+_BIDI_RE: Final = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: Characters percent-encoded in external link URLs (they would end the URL or the cell).
-_URL_UNSAFE: Final[dict[str, str]] = {c: f"%{ord(c):02X}" for c in " \t\"'<>[]{}|!~\\^`"}
+_URL_UNSAFE: Final[dict[str, str]] = {c: f"%{ord(c):02X}" for c in " \t\"'<>[]{}|!~\\^`"} | {
+    c: "".join(f"%{b:02X}" for b in c.encode("utf-8"))
+    for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+}
+#: The second ``_`` of a run: ``__NOTOC__`` in a URL would still switch the page's TOC off.
+_URL_REPEAT_RE: Final = re.compile("(?<=_)_")
 
 #: The columns of each table (sortable by each).
 HEADERS: Final[tuple[str, ...]] = (
@@ -80,7 +88,8 @@ def escape(text: str) -> str:
     """Make any text safe inside a table cell, heading or link label: one line, no markup.
 
     Markup characters become HTML entities (which MediaWiki shows as the characters), line
-    breaks and tabs become single spaces, control characters are dropped.
+    breaks and tabs become single spaces, control characters and bidi overrides/isolates
+    (U+202A-U+202E, U+2066-U+2069) are dropped.
 
     >>> escape("a|b {{tpl}} [[link]] !! x")
     'a&#124;b &#123;&#123;tpl&#125;&#125; &#91;&#91;link&#93;&#93; &#33;&#33; x'
@@ -92,6 +101,7 @@ def escape(text: str) -> str:
     ('東京国立博物館', 'المكتبة الوطنية')
     """
     text = _CONTROL_RE.sub("", _BREAKS_RE.sub(" ", text.replace("\t", " ")))
+    text = _BIDI_RE.sub("", text)
     return _ESCAPE_RE.sub(lambda m: _ENTITIES.get(m.group(0)) or _REPEATS[m.group(0)], text)
 
 
@@ -100,9 +110,13 @@ def safe_url(url: str) -> str | None:
 
     >>> safe_url("https://ex.org/a|b"), safe_url("javascript:alert(1)"), safe_url("https://")
     ('https://ex.org/a%7Cb', None, None)
+    >>> safe_url("https://ex.org/__NOTOC__\\u202e")
+    'https://ex.org/_%5FNOTOC_%5F%E2%80%AE'
     """
     link = http_url(_CONTROL_RE.sub("", _BREAKS_RE.sub("", url)))
-    return None if link is None else "".join(_URL_UNSAFE.get(c, c) for c in link)
+    if link is None:
+        return None
+    return _URL_REPEAT_RE.sub("%5F", "".join(_URL_UNSAFE.get(c, c) for c in link))
 
 
 def wikilink(qid: str, label: str) -> str:

@@ -10,6 +10,12 @@ were, byte for byte; files of the directory that glamgraph did not write are nev
 - When it exists, the staging directory is made inside it (a hidden ``.glamgraph-staging-*``,
   so a mount point works too) and each file replaces its predecessor with ``os.replace``; if a
   replacement fails half-way, those already made are rolled back from hard-linked copies.
+- One run at a time per output directory: a lock file beside it (``.<name>.glamgraph-lock``,
+  :mod:`filelock`) is held while writing; a second run waits up to :data:`LOCK_WAIT_S` seconds,
+  then fails with a :class:`~glamgraph.errors.WriteError` (exit 2) naming the lock. Staging
+  directories left by a killed run (``kill -9``) are removed by the next run, under the lock.
+- The CSV files neutralise cells a spreadsheet would run as formulas (see
+  :mod:`glamgraph.export.cells`); ``neutralise=False`` (the CLI's ``--raw-csv``) keeps raw values.
 
 Example::
 
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -29,8 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
+from filelock import FileLock, Timeout
+
 from glamgraph.errors import BadInput, WriteError
 from glamgraph.export._common import shared_contact_rows
+from glamgraph.export.cells import raw_csv
 from glamgraph.export.geojson import to_geojson
 from glamgraph.export.maps import to_map
 from glamgraph.export.rdf import to_trig
@@ -50,6 +60,8 @@ Writer = Callable[[Coverage, Path, bool], object]
 
 RUN_FILE: Final = "run.json"
 STAGING_PREFIX: Final = ".glamgraph-staging-"
+#: Seconds a run waits for another run writing the same output directory.
+LOCK_WAIT_S: Final = 10.0
 
 
 @dataclass(frozen=True)
@@ -191,6 +203,7 @@ def write_all(
     all_regions: bool = False,
     formats: Iterable[str] | None = None,
     outputs: Sequence[Output] | None = None,
+    neutralise: bool = True,
 ) -> WriteReport:
     """Write every output of one run into ``out_dir``, atomically (see the module docstring).
 
@@ -202,6 +215,8 @@ def write_all(
             all of them. ``run.json`` is always written.
         outputs: the table of outputs to choose from (default :data:`OUTPUTS`): add your own
             format, or replace one.
+        neutralise: prefix CSV cells a spreadsheet would evaluate with ``'`` (default);
+            ``False`` writes raw values (the CLI's ``--raw-csv``).
 
     Returns:
         A :class:`WriteReport`: the files in place, the counts, the outputs skipped.
@@ -209,24 +224,85 @@ def write_all(
     Raises:
         BadInput: an unknown format name.
         WriteError: ``out_dir`` is a file, is not writable, or a file could not be written;
-            the previous outputs are then left as they were.
+            the previous outputs are then left as they were; another run holds the
+            directory's lock for more than :data:`LOCK_WAIT_S` seconds.
     """
     out = Path(out_dir)
     chosen = select(OUTPUTS if outputs is None else outputs, formats)
     _check_out_dir(out)
-    existed = out.is_dir()
     try:
-        if not existed:
-            out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out if existed else out.parent))
+        out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteError(f"cannot write to {out}: {exc.strerror or exc}") from exc
-
+    lock_path = lock_file(out)
     try:
-        with shared_contact_rows():
-            return _write_staged(coverage, out, staging, chosen, existed, all_regions)
+        lock = FileLock(lock_path, timeout=LOCK_WAIT_S)
+        lock.acquire()
+    except Timeout:
+        raise WriteError(
+            f"cannot write to {out}: another glamgraph run holds its lock {str(lock_path)!r} "
+            f"(waited {LOCK_WAIT_S:g} s)"
+        ) from None
+    except OSError as exc:
+        raise WriteError(f"cannot lock {str(lock_path)!r}: {exc.strerror or exc}") from exc
+    try:
+        remove_stale_staging(out)
+        existed = out.is_dir()
+        try:
+            staging = Path(
+                tempfile.mkdtemp(
+                    prefix=_staging_prefix(out, existed), dir=out if existed else out.parent
+                )
+            )
+        except OSError as exc:
+            raise WriteError(f"cannot write to {out}: {exc.strerror or exc}") from exc
+        try:
+            with shared_contact_rows(), raw_csv(not neutralise):
+                return _write_staged(coverage, out, staging, chosen, existed, all_regions)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        lock.release()
+
+
+def lock_file(out_dir: str | os.PathLike[str]) -> Path:
+    """The lock file of an output directory: ``.<name>.glamgraph-lock`` beside it.
+
+    >>> lock_file("runs/out").name
+    '.out.glamgraph-lock'
+    """
+    out = Path(out_dir)
+    return out.parent / f".{out.name or 'out'}.glamgraph-lock"
+
+
+def _staging_prefix(out: Path, inside: bool) -> str:
+    # Beside the directory, the staging name says whose it is (a sibling output may be running).
+    return STAGING_PREFIX if inside else f"{STAGING_PREFIX}{out.name}-"
+
+
+def remove_stale_staging(out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Remove staging directories a killed run left behind; call it holding the directory's lock.
+
+    Those inside ``out_dir`` and those beside it that were made for it (``.glamgraph-staging-
+    <name>-XXXXXXXX``) are removed; those of other output directories are left alone.
+
+    Returns:
+        The directories removed.
+    """
+    out = Path(out_dir)
+    found: list[Path] = []
+    beside = re.compile(re.escape(f"{STAGING_PREFIX}{out.name}-") + r"[A-Za-z0-9_]{8}")
+    with contextlib.suppress(OSError):
+        if out.is_dir():
+            found += [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
+    with contextlib.suppress(OSError):
+        found += [p for p in out.parent.iterdir() if beside.fullmatch(p.name)]
+    removed = []
+    for p in found:
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    return removed
 
 
 def _write_staged(

@@ -24,7 +24,6 @@ Example::
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -44,20 +43,21 @@ from glamgraph.export._common import (
     wikidata_url,
     without_coordinates,
 )
+from glamgraph.export.cells import xml_safe
 from glamgraph.export.tables import CONTACT_COLUMNS, UNPLACED_COLUMNS, region_columns
 from glamgraph.export.tables import unplaced_order as _unplaced_order
 from glamgraph.model import Coverage, CoverageRow
 
 #: Excel's limit on the text of one cell.
 MAX_CELL: Final = 32767
-_ILLEGAL_RE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: Widths are measured in characters, between these bounds.
 MIN_WIDTH: Final = 6
 MAX_WIDTH: Final = 60
 
 
 def _text(value: str) -> str:
-    return _ILLEGAL_RE.sub("", value)[:MAX_CELL]
+    """A cell's text: what XML 1.0 forbids removed (see :func:`xml_safe`), cut to MAX_CELL."""
+    return xml_safe(value)[:MAX_CELL]
 
 
 def _put(ws: Any, row: int, col: int, value: Any, link: str | None = None) -> Any:
@@ -207,7 +207,7 @@ def build_workbook(coverage: Coverage, *, all_regions: bool = False) -> Any:
     contacts = contact_rows(coverage, all_regions=all_regions)
     wb = Workbook()
     wb.properties.creator = f"glamgraph {__version__}"
-    wb.properties.title = f"GLAM contacts: {coverage.region.label or coverage.region.qid}"
+    wb.properties.title = _text(f"GLAM contacts: {coverage.region.label or coverage.region.qid}")
     created = coverage.created.replace(tzinfo=None)
     wb.properties.created = created
     wb.properties.modified = created

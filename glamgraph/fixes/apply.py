@@ -15,9 +15,9 @@ from glamgraph.errors import BadInput
 from glamgraph.fixes.editor import Session, StopRun, redacted_logs, scrub, wbi_config
 from glamgraph.fixes.formats import EditResult, write_report
 from glamgraph.fixes.proposals import Proposal, Proposals
+from glamgraph.mediawiki import check_credential_transport
 from glamgraph.model import Records
 
-# --- apply -------------------------------------------------------------------------------------
 log = logging.getLogger("glamgraph.wikibase")
 
 #: Environment variables holding the bot password (``User@BotName`` and the generated password).
@@ -64,6 +64,7 @@ def apply_fixes(
     clock: Callable[[], float] = time.monotonic,
     progress: Callable[[EditResult], None] | None = None,
     contact: str | None = None,
+    allow_insecure_http: bool = False,
 ) -> Records[EditResult]:
     """Make the proposed edits through wikibaseintegrator, logged in with a bot password.
 
@@ -94,6 +95,8 @@ def apply_fixes(
         clock: a monotonic clock in seconds (injectable with ``sleep``).
         progress: called with each result as soon as it is known.
         contact: the operator's contact for the User-Agent (``None``: ``GLAMGRAPH_CONTACT``).
+        allow_insecure_http: send the bot password over plain ``http://`` to a host other than
+            loopback (refused by default).
 
     Returns:
         One :class:`EditResult` per proposal, in order.
@@ -111,6 +114,7 @@ def apply_fixes(
     """
     credentials_from_env({ENV_USER: user or "", ENV_PASSWORD: password or ""})
     api_url = check_api_url(api_url)
+    check_credential_transport(api_url, allow_insecure_http=allow_insecure_http)
     todo = list(proposals)
     results: Records[EditResult] = Records()
 
@@ -138,6 +142,7 @@ def apply_fixes(
                 sleep=sleep,
                 clock=clock,
                 contact=contact,
+                allow_insecure_http=allow_insecure_http,
             )
             stop = ""
             for prop in todo:

@@ -26,6 +26,7 @@ from glamgraph.client import call as retry_call
 from glamgraph.errors import BadInput, MediaWikiError
 from glamgraph.fixes.formats import EditAction, EditResult, wikibase_day
 from glamgraph.fixes.proposals import Proposal
+from glamgraph.mediawiki import check_credential_transport
 
 # --- answers -----------------------------------------------------------------------------------
 # MediaWiki error codes: waited out and retried / ending the run (every later edit would fail too).
@@ -296,6 +297,7 @@ class Session:
         sleep: Callable[[float], None],
         clock: Callable[[], float],
         contact: str | None = None,
+        allow_insecure_http: bool = False,
     ) -> None:
         from wikibaseintegrator import WikibaseIntegrator
 
@@ -320,7 +322,9 @@ class Session:
             "retry_after": 0,
             "timeout": timeout,
         }
-        self.login = login(api_url, user, password, timeout, contact)
+        self.login = login(
+            api_url, user, password, timeout, contact, allow_insecure_http=allow_insecure_http
+        )
         self.guard = ResponseGuard()
         self.login.get_session().hooks["response"].append(self.guard)
         self.wbi = WikibaseIntegrator(login=self.login, is_bot=is_bot)
@@ -448,10 +452,18 @@ class Session:
 
 
 def login(
-    api_url: str, user: str, password: str, timeout: float, contact: str | None = None
+    api_url: str,
+    user: str,
+    password: str,
+    timeout: float,
+    contact: str | None = None,
+    *,
+    allow_insecure_http: bool = False,
 ) -> Any:
     """A ``wbi_login.Login`` (bot password); refusals as :class:`BadInput`, failures as
-    :class:`MediaWikiError`. No message ever holds the password."""
+    :class:`MediaWikiError`. No message ever holds the password; none is sent over plain HTTP
+    to another machine unless ``allow_insecure_http``."""
+    check_credential_transport(api_url, allow_insecure_http=allow_insecure_http)
     import requests
     from wikibaseintegrator import wbi_login
 

@@ -48,6 +48,7 @@ from glamgraph._files import CACHE_ENV_VAR as ENV_VAR
 from glamgraph._files import atomic_path
 from glamgraph._files import cache_root as cache_root  # re-exported: where Cache lives
 from glamgraph.errors import CacheUnusable
+from glamgraph.redaction import redact_url
 from glamgraph.sparql.result import QueryResult, check_bindings
 
 FORMAT: Final = "glamgraph-sparql-cache/1"
@@ -137,19 +138,22 @@ class Cache:
             return None
         return result
 
-    def put(self, result: QueryResult) -> Path | None:
+    def put(self, result: QueryResult, *, url: str | None = None) -> Path | None:
         """Store a fetched result atomically; returns its path (``None`` if it was not written).
+
+        ``url`` is the real endpoint URL the entry is keyed by (default: the result's
+        ``endpoint_url``); only its redacted form is written into the entry.
 
         Cached and split results are not stored (again); a write failure (disk
         full, folder removed) is a :class:`CacheWarning`, not an error: the result is still good.
         """
         if result.from_cache or not result.endpoint_url or result.parts != 1:
             return None
-        path = self.path(result.endpoint_url, result.query_text)
+        path = self.path(url or result.endpoint_url, result.query_text)
         entry = {
             "format": FORMAT,
-            "endpoint": result.endpoint,
-            "endpoint_url": result.endpoint_url,
+            "endpoint": redact_url(result.endpoint),
+            "endpoint_url": redact_url(url or result.endpoint_url),
             "query_name": result.query_name,
             "query_text": result.query_text,
             "fetched": result.started.isoformat(),
@@ -180,7 +184,7 @@ def _from_entry(entry: Any, endpoint_url: str, query_text: str) -> QueryResult:
     """Validate a parsed entry and turn it into a result; ValueError/KeyError/TypeError if bad."""
     if not isinstance(entry, dict) or entry.get("format") != FORMAT:
         raise ValueError("not a glamgraph SPARQL cache entry")
-    if entry["endpoint_url"] != endpoint_url or entry["query_text"] != query_text:
+    if entry["endpoint_url"] != redact_url(endpoint_url) or entry["query_text"] != query_text:
         raise ValueError("entry is for another endpoint or query")
     fetched = dt.datetime.fromisoformat(entry["fetched"])
     if fetched.tzinfo is None:
@@ -204,7 +208,7 @@ def _from_entry(entry: Any, endpoint_url: str, query_text: str) -> QueryResult:
         query_name=str(entry.get("query_name", "")),
         query_text=query_text,
         endpoint=str(entry.get("endpoint", "")),
-        endpoint_url=endpoint_url,
+        endpoint_url=redact_url(endpoint_url),
         started=fetched,
         duration_s=float(entry.get("duration_s", 0.0)),
         from_cache=True,

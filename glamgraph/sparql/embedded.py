@@ -109,7 +109,7 @@ class EmbeddedEngine(Engine):
             query_name=name,
             query_text=text,
             endpoint=self.name,
-            endpoint_url=self.url,
+            endpoint_url=self.display_url,
             duration_s=watch(),
         )
 
@@ -118,5 +118,5 @@ def snapshot_engine(settings: Settings | None = None) -> EmbeddedEngine:
     """The offline snapshot (``glamgraph/data/snapshot.nt.gz``) in an embedded store."""
     path = data_path(SNAPSHOT_DATA)
     eng = EmbeddedEngine.from_files([path], name="snapshot", settings=settings)
-    eng.url = "snapshot:" + snapshot_info().get("built", "")
+    eng.url = eng.display_url = "snapshot:" + snapshot_info().get("built", "")
     return eng

@@ -27,6 +27,7 @@ from glamgraph import queries
 from glamgraph._version import __version__
 from glamgraph.client.settings import Settings as Settings  # re-exported: engines take it
 from glamgraph.errors import BadInput, QueryTimeout
+from glamgraph.redaction import redact_url
 from glamgraph.sparql.result import QueryResult, merge
 
 if TYPE_CHECKING:
@@ -60,8 +61,11 @@ class Engine(ABC):
     kind: queries.EngineKind = "generic"
 
     def __init__(self, name: str, url: str, settings: Settings | None = None) -> None:
-        self.name = name
+        # The name is shown and stored, so it never carries a credential; ``url`` (the real
+        # address, token included) is only sent to, and ``display_url`` is what is shown.
+        self.name = redact_url(name)
         self.url = url
+        self.display_url = redact_url(url)
         self.settings = settings or Settings()
         self.queries_sent = 0
         self._cache: Cache | None = None
@@ -94,6 +98,7 @@ class Engine(ABC):
         fetched (retried as the engine's policy says) and a good result is cached.
         ``use_cache`` overrides ``Settings.use_cache`` for this call.
         """
+        queries.refuse_update(text, name=name or "query")
         cache = self.cache(use_cache)
         if cache is not None:
             hit = cache.get(self.url, text)
@@ -101,7 +106,7 @@ class Engine(ABC):
                 return hit
         result = self._fetch(text, name)
         if cache is not None:
-            cache.put(result)
+            cache.put(result, url=self.url)
         return result
 
     def prepare(self, query: str | queries.Query, params: Mapping[str, object]) -> tuple[str, str]:
@@ -264,7 +269,12 @@ class Engine(ABC):
     def _no_parts(self, name: str) -> QueryResult:
         """The result of a split query with nothing to split: no parts, no rows."""
         return QueryResult(
-            vars=(), rows=[], query_name=name, endpoint=self.name, endpoint_url=self.url, parts=0
+            vars=(),
+            rows=[],
+            query_name=name,
+            endpoint=self.name,
+            endpoint_url=self.display_url,
+            parts=0,
         )
 
     def _split(
@@ -313,7 +323,7 @@ class Engine(ABC):
         """Release resources (connections, stores)."""
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.name} {self.url}>"
+        return f"<{type(self).__name__} {self.name} {self.display_url}>"
 
 
 _ENGINE_LOCK = threading.Lock()
@@ -336,15 +346,16 @@ def check_endpoint(endpoint: str) -> str:
     """
     if endpoint in ENGINE_NAMES:
         return endpoint
+    shown = redact_url(endpoint)
     if _URL_RE.fullmatch(endpoint):
         try:
             parts = urlsplit(endpoint)
             parts.port  # noqa: B018 - raises ValueError for a bad port
         except ValueError as exc:
-            raise BadInput(f"unknown endpoint: {endpoint!r} (malformed URL: {exc})") from None
+            raise BadInput(f"unknown endpoint: {shown!r} (malformed URL: {exc})") from None
         if parts.hostname:
             return endpoint
-    raise BadInput(f"unknown endpoint: {endpoint!r} (use wdqs, qlever, snapshot or an http(s) URL)")
+    raise BadInput(f"unknown endpoint: {shown!r} (use wdqs, qlever, snapshot or an http(s) URL)")
 
 
 def get_engine(

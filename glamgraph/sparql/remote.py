@@ -532,6 +532,8 @@ class RemoteEngine(Engine):
         return DEFAULT_ROW_CAPS.get(self.kind)
 
     def _wrapper(self) -> SPARQLWrapper:
+        # A form POST goes to the URL as given: its own query parameters (an access token, say)
+        # stay in the URL, where the server expects them; the query travels in the body.
         sw = SPARQLWrapper(self.url, agent=self.user_agent)
         sw.setMethod(POST)
         sw.setRequestMethod(URLENCODED)
@@ -560,7 +562,9 @@ class RemoteEngine(Engine):
         sw = self._wrapper()
         sw.setQuery(text)
         # Always a query (``query=``), never an update: SPARQLWrapper guesses the type from the
-        # text and can be misled by words in comments.
+        # text and can be misled by words in comments. An update sent as ``query=`` is a syntax
+        # error to every SPARQL protocol server, never executed (user files are refused before,
+        # by queries.check_query_form).
         sw.queryType = SELECT
         # SPARQLWrapper builds the request (form body, User-Agent, Accept); it is sent with our
         # opener for an overall deadline, a size cap and the redirect policy (module docstring).
@@ -605,7 +609,7 @@ class RemoteEngine(Engine):
             query_name=name,
             query_text=text,
             endpoint=self.name,
-            endpoint_url=self.url,
+            endpoint_url=self.display_url,
             started=started,
             duration_s=watch(),
         )

@@ -47,8 +47,15 @@ class Server:
         return f"http://127.0.0.1:{self.port}/query"
 
 
-def start(data_files: list[Path], location: Path, timeout_s: float | None = None) -> Server:
-    """Load ``data_files`` into a store at ``location`` and serve it read-only on loopback."""
+def start(
+    data_files: list[Path],
+    location: Path,
+    timeout_s: float | None = None,
+    *,
+    writable: bool = False,
+) -> Server:
+    """Load ``data_files`` into a store at ``location`` and serve it on loopback: read-only, or
+    ``writable`` (``oxigraph serve``, SPARQL Update accepted: the target of the read-only tests)."""
     exe = oxigraph_binary()
     location.mkdir(parents=True, exist_ok=True)
     for f in data_files:
@@ -58,7 +65,14 @@ def start(data_files: list[Path], location: Path, timeout_s: float | None = None
             capture_output=True,
         )
     port = free_port()
-    cmd = [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    cmd = [
+        exe,
+        "serve" if writable else "serve-read-only",
+        "--location",
+        str(location),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
     if timeout_s is not None:
         cmd += ["--timeout-s", str(int(timeout_s))]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
