@@ -32,8 +32,8 @@ from typing import Any
 import shapefile  # pyshp
 import shapely
 from shapely.geometry import Polygon, shape
-from shapely.ops import polylabel
 from shapely.geometry.polygon import orient
+from shapely.ops import polylabel
 
 ZIP_NAME = "ne_10m_admin_0_countries_deu.zip"
 STEM = "ne_10m_admin_0_countries_deu"

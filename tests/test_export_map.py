@@ -107,7 +107,9 @@ def test_model_states_numbers_and_contacts() -> None:
 
 def test_contacts_of_the_rows_win_over_codes() -> None:
     cov = make_coverage()
-    contact = Contact("WMPL", "Wikimedia Polska", "https://meta.wikimedia.org/wiki/WMPL", "", "module")
+    contact = Contact(
+        "WMPL", "Wikimedia Polska", "https://meta.wikimedia.org/wiki/WMPL", "", "module"
+    )
     cov.rows = [
         dataclasses.replace(r, contacts=(contact,), type_counts=(("museums", 3),))
         if r.region == "Q37"
@@ -129,9 +131,7 @@ def test_equal_area_projections_keep_areas() -> None:
 
         def area(lat: float, p: Projection = proj) -> float:
             xs, ys = p.forward([10.0, 11.0, 11.0, 10.0], [lat, lat, lat + 1, lat + 1])
-            return abs(
-                sum(xs[i] * ys[(i + 1) % 4] - xs[(i + 1) % 4] * ys[i] for i in range(4)) / 2
-            )
+            return abs(sum(xs[i] * ys[(i + 1) % 4] - xs[(i + 1) % 4] * ys[i] for i in range(4)) / 2)
 
         ratio = area(60.0) / area(0.0)
         expected = (math.sin(math.radians(61)) - math.sin(math.radians(60))) / math.sin(

@@ -92,9 +92,7 @@ def _contact(row: CoverageRow, coverage: Coverage) -> dict[str, str] | None:
             "channel": c.channel,
             "channel_source": c.channel_source,
         }
-    code = (
-        row.affiliates[0] if row.affiliates else (row.nearest_affiliate or row.contact or "")
-    )
+    code = row.affiliates[0] if row.affiliates else (row.nearest_affiliate or row.contact or "")
     if not code:
         return None
     aff = next((a for a in coverage.affiliates if a.code == code), None)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import itertools
 import json
 import math
 import re
@@ -124,20 +125,26 @@ class Projection:
         if self.kind == "equal-earth":
             return "Equal Earth projection (equal-area)"
         return (
-            f"Lambert azimuthal equal-area projection centred on {self.lat0:.0f}°, "
-            f"{self.lon0:.0f}°"
+            f"Lambert azimuthal equal-area projection centred on {self.lat0:.0f}°, {self.lon0:.0f}°"
         )
 
     def forward(self, lon: Any, lat: Any) -> tuple[FloatArray, FloatArray]:
         """Project degrees (scalars or arrays) to ``(x, y)`` arrays; north is up."""
-        lam = np.radians(((np.asarray(lon, dtype=float) - self.lon0 + 180.0) % 360.0) - 180.0)
+        d = np.asarray(lon, dtype=float) - self.lon0
+        # into [-180, 180], keeping both edges: a ring cut at the antimeridian stays on its side
+        d = np.where(d > 180.0, d - 360.0, np.where(d < -180.0, d + 360.0, d))
+        lam = np.radians(d)
         phi = np.radians(np.asarray(lat, dtype=float))
         if self.kind == "equal-earth":
             theta = np.arcsin(_M * np.sin(phi))
             t2 = theta * theta
             t6 = t2 * t2 * t2
-            x = 2 * math.sqrt(3) * lam * np.cos(theta) / (
-                3 * (9 * _A4 * t6 * t2 + 7 * _A3 * t6 + 3 * _A2 * t2 + _A1)
+            x = (
+                2
+                * math.sqrt(3)
+                * lam
+                * np.cos(theta)
+                / (3 * (9 * _A4 * t6 * t2 + 7 * _A3 * t6 + 3 * _A2 * t2 + _A1))
             )
             y = theta * (_A1 + _A2 * t2 + t6 * (_A3 + _A4 * t2))
             return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
@@ -174,8 +181,12 @@ def centre_of(lons: list[float], lats: list[float]) -> tuple[float, float]:
 
 
 def ring_area(ring: Ring) -> float:
-    """The signed area of a ring in square degrees (positive when counter-clockwise)."""
+    """The signed area of a ring in square degrees (positive when counter-clockwise).
+
+    >>> ring_area([[0, 0], [1, 0], [1, 1], [0, 0]])
+    0.5
+    """
     a = 0.0
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         a += x1 * y2 - x2 * y1
     return a / 2

@@ -195,7 +195,11 @@ def _json_for_script(value: Any) -> str:
 
 
 def _csp_hash(script: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+    return (
+        "'sha256-"
+        + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        + "'"
+    )
 
 
 def _link(url: str) -> str:
@@ -223,7 +227,10 @@ def page_data(model: MapModel) -> dict[str, Any]:
     def latlngs(ring: list[list[float]]) -> list[list[float]]:
         arr = np.asarray(ring, dtype=float)
         x, y = proj.forward(arr[:, 0], arr[:, 1])
-        return [[round(float(b) * SCALE, 1), round(float(a) * SCALE, 1)] for a, b in zip(x, y, strict=True)]
+        return [
+            [round(float(b) * SCALE, 1), round(float(a) * SCALE, 1)]
+            for a, b in zip(x, y, strict=True)
+        ]
 
     regions = []
     for r in model.regions:
@@ -261,7 +268,13 @@ def page_data(model: MapModel) -> dict[str, Any]:
         dx, dy = proj.forward([d.lon for d in model.dots], [d.lat for d in model.dots])
         if len(model.dots) <= BIN_FROM:
             points = [
-                [round(float(x) * SCALE, 2), round(float(y) * SCALE, 2), d.qid, d.label, d.region_label]
+                [
+                    round(float(x) * SCALE, 2),
+                    round(float(y) * SCALE, 2),
+                    d.qid,
+                    d.label,
+                    d.region_label,
+                ]
                 for d, x, y in zip(model.dots, dx, dy, strict=True)
             ]
         else:

@@ -178,7 +178,9 @@ def _contacts(row: CoverageRow, coverage: Coverage) -> tuple[MapContact, ...]:
     return tuple(out)
 
 
-def _row_point(row: CoverageRow, polygons: bool, label: tuple[float, float] | None) -> tuple:
+def _row_point(
+    row: CoverageRow, label: tuple[float, float] | None
+) -> tuple[float | None, float | None]:
     if label is not None:
         return label
     if valid_coordinates(row.lat, row.lon):
@@ -195,7 +197,7 @@ def build_model(coverage: Coverage) -> MapModel:
     regions: list[MapRegion] = []
     for row in coverage.rows:
         shape = None if row.kind == "subdivision" else shapes.get(row.region)
-        lon, lat = _row_point(row, shape is not None, shape.label if shape else None)
+        lon, lat = _row_point(row, shape.label if shape else None)
         regions.append(
             MapRegion(
                 qid=row.region,
@@ -223,7 +225,9 @@ def build_model(coverage: Coverage) -> MapModel:
             continue
         seen.add(c.institution)
         assert c.lon is not None and c.lat is not None
-        dots.append(Dot(c.lon, c.lat, c.institution, _safe(c.label), _safe(c.region_label), c.covered))
+        dots.append(
+            Dot(c.lon, c.lat, c.institution, _safe(c.label), _safe(c.region_label), c.covered)
+        )
 
     kind = coverage.region.kind
     pts_lon = [r.lon for r in regions if r.lon is not None]
@@ -240,7 +244,9 @@ def build_model(coverage: Coverage) -> MapModel:
             pts_lon.append(outline.label[0])
             pts_lat.append(outline.label[1])
     lon0, lat0 = centre_of([float(v) for v in pts_lon], [float(v) for v in pts_lat])
-    projection = Projection.for_region("world" if kind == "world" else "laea", lon0, lat0)
+    projection = Projection.for_region(
+        "world" if kind == "world" or not pts_lon else "laea", lon0, lat0
+    )
     units = {r.qid for r in regions}
     if not subdivisions:
         for qid, s in shapes.items():
@@ -248,9 +254,10 @@ def build_model(coverage: Coverage) -> MapModel:
                 context.extend(s.polygons)
 
     if kind == "world" or not pts_lon:
-        xs, _ = projection.forward([-180.0, 180.0], [0.0, 0.0])
+        xs, _ = projection.forward([-180.0], [0.0])  # symmetric about the central meridian
         _, ys = projection.forward([0.0, 0.0], [-58.0, 84.0])
-        bounds = (float(xs[0]), float(xs[1]), float(ys[0]), float(ys[1]))
+        half = abs(float(xs[0])) * 1.01
+        bounds = (-half, half, float(ys[0]), float(ys[1]))
     else:
         # the extent of the regions' own coordinates, the institutions and the parts of the
         # shapes near them (a country spanning continents, like Russia, or with overseas parts,
@@ -263,7 +270,7 @@ def build_model(coverage: Coverage) -> MapModel:
         ]
         for row in coverage.rows:
             shape = shapes.get(row.region)
-            if shape is None or not valid_coordinates(row.lat, row.lon):
+            if shape is None or row.lat is None or row.lon is None:
                 continue
             for poly in shape.polygons:
                 rl = [p[0] for p in poly[0]]
@@ -325,13 +332,17 @@ def _draw_png(model: MapModel, path: Path, fmt: str) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     proj = model.projection
     fig = Figure(figsize=(WIDTH / 100, HEIGHT / 100), dpi=100)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.01, 0.1, 0.66, 0.79))
+    x0, x1, y0, y1 = model.bounds
+    # a wide map (the world) goes on top with the key below it; a compact one beside the key
+    wide = (x1 - x0) / max(y1 - y0, 1e-9) > 1.6
+    map_box = (0.01, 0.36, 0.98, 0.55) if wide else (0.01, 0.1, 0.66, 0.79)
+    ax = fig.add_axes(map_box)
     ax.set_facecolor(SEA_COLOUR)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -397,7 +408,7 @@ def _draw_png(model: MapModel, path: Path, fmt: str) -> None:
                 alpha=0.9,
                 zorder=4,
             )
-            cax = fig.add_axes((0.03, 0.115, 0.15, 0.012))
+            cax = fig.add_axes((0.03, map_box[1] + 0.015, 0.15, 0.012))
             bar = fig.colorbar(hb, cax=cax, orientation="horizontal")
             bar.ax.tick_params(labelsize=7)
             bar.set_label("institutions per hexagon", fontsize=7)
@@ -431,7 +442,6 @@ def _draw_png(model: MapModel, path: Path, fmt: str) -> None:
             parse_math=False,
             clip_on=True,
         )
-    x0, x1, y0, y1 = model.bounds
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
@@ -474,33 +484,43 @@ def _draw_png(model: MapModel, path: Path, fmt: str) -> None:
     legend = fig.legend(
         handles=handles,
         loc="upper left",
-        bbox_to_anchor=(0.685, 0.89),
+        bbox_to_anchor=(0.01, 0.345) if wide else (0.685, 0.89),
         fontsize=8,
         frameon=False,
         handlelength=1.5,
     )
     for t in legend.get_texts():
         t.set_parse_math(False)
-    kx, ky = 0.69, 0.89 - 0.025 * (len(handles) + 1)
-    fig.text(kx, ky, "Uncovered regions and whom to contact", fontsize=9, fontweight="bold")
+    if wide:  # the key right of the legend, in up to three columns
+        kx, ky, col_w, bottom, max_cols = 0.34, 0.345, 0.22, 0.09, 3
+    else:
+        kx, ky, col_w, bottom, max_cols = 0.69, 0.89 - 0.025 * (len(handles) + 1), 0.155, 0.1, 2
+    fig.text(
+        kx, ky, "Uncovered regions and whom to contact", fontsize=9, fontweight="bold", va="top"
+    )
     lines = [key_line(r, 58) for r in unc] or ["none"]
-    size = 8 if len(lines) <= 30 else max(5.0, 8 * 30 / len(lines))
-    step = size * 1.35 / 100 / (HEIGHT / 100) * 1.0
-    cols = 1 if ky - 0.03 - step * len(lines) > 0.1 else 2
-    per_col = -(-len(lines) // cols)
-    if cols == 2:
-        size = max(4.5, min(size, 7.0))
-        lines = [clip(line, 34) for line in lines]
-        step = size * 1.35 / 100 / (HEIGHT / 100)
+    size = 8.0
+    cols = 1
+    while True:
+        step = size * 1.4 / HEIGHT
+        per_col = -(-len(lines) // cols)
+        if ky - 0.03 - step * per_col >= bottom or (cols == max_cols and size <= 4.5):
+            break
+        if cols < max_cols:
+            cols += 1
+        else:
+            size -= 0.5
+    width = 58 if cols == 1 else int(col_w * WIDTH / (size * 100 / 72 * 0.6))
     for i, line in enumerate(lines):
         col, rowi = divmod(i, per_col)
         fig.text(
-            kx + col * 0.155,
-            ky - 0.025 - step * rowi,
-            line,
+            kx + col * (col_w if cols > 1 else 0),
+            ky - 0.03 - step * rowi,
+            clip(line, width),
             fontsize=size,
             color="#333333",
             parse_math=False,
+            va="top",
         )
     fig.text(0.01, 0.955, clip(model.title, 120), fontsize=13, fontweight="bold", parse_math=False)
     fig.text(0.01, 0.925, clip(model.subtitle, 170), fontsize=9, color="#444444", parse_math=False)
