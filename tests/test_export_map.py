@@ -298,3 +298,35 @@ def test_svg_and_unknown_suffix(tmp_path: Path) -> None:
     assert (tmp_path / "map.svg").read_text(encoding="utf-8").startswith("<?xml")
     with pytest.raises(BadInput, match=r"map\.pdf"):
         to_map(make_coverage(), tmp_path / "map.pdf")
+
+
+def test_thousands_of_institutions_are_binned(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Past 3,000 institutions the PNG draws hexagonal bins with a colour bar, not dots."""
+    from matplotlib.figure import Figure
+
+    from glamgraph.export.maps import HEXBIN_FROM
+    from glamgraph.model import Institution
+
+    cov = make_coverage()
+    n = HEXBIN_FROM + 500
+    cov.institutions = [
+        Institution(
+            f"Q{5000000 + i}",
+            f"M{i}",
+            units=("Q211",),
+            countries=("Q211",),
+            lat=56.0 + (i % 50) / 25,
+            lon=22.0 + (i // 50) / 12,
+        )
+        for i in range(n)
+    ]
+    labels: list[str] = []
+    original = Figure.savefig
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        labels.extend(ax.get_xlabel() for ax in self.axes)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    assert to_map(cov, tmp_path / "map.png") == n
+    assert "institutions per hexagon" in labels

@@ -48,7 +48,7 @@ html,body{margin:0;height:100%;font-family:sans-serif;background:#fff}
 #head{top:6px;left:50px}#head h1{font-size:15px;margin:0 0 2px}
 #legend{top:6px;right:6px}#legend i{display:inline-block;width:12px;height:12px;
  margin-right:5px;vertical-align:-2px;border:1px solid #888}
-#key{bottom:28px;right:6px;max-height:40%;overflow:auto}
+#key{bottom:28px;right:6px;max-height:35%;overflow:auto}
 #key ol{margin:2px 0;padding-left:22px}
 #foot{bottom:0;left:0;right:0;max-width:none;font-size:10px;color:#555;border:0;
  border-radius:0;padding:2px 6px}
@@ -62,7 +62,9 @@ _SCRIPT: Final = r"""
   var map = L.map('map', {crs: L.CRS.Simple, minZoom: -6, maxZoom: 10, zoomSnap: 0.25,
     attributionControl: false});
   map.fitBounds(data.bounds, {animate: false});
-  var canvas = L.canvas({padding: 0.5});
+  // institutions above the regions: their own pane over the overlay pane
+  map.createPane('points').style.zIndex = 450;
+  var canvas = L.canvas({padding: 0.5, pane: 'points'});
   function el(tag, text, parent) {
     var e = document.createElement(tag);
     if (text !== undefined && text !== null) e.textContent = String(text);
@@ -206,17 +208,16 @@ def _link(url: str) -> str:
     return url if url.startswith(ALLOWED_LINKS) else ""
 
 
-def _focus(polygons: Any, latlngs: Any) -> list[list[float]] | None:
+def _focus(polygons: list[list[list[list[float]]]]) -> list[list[float]] | None:
     """The bounds of a region's largest part (France without its overseas parts)."""
     best: list[list[float]] | None = None
     best_area = -1.0
     for poly in polygons:
-        pts = latlngs(poly[0])
-        ys = [p[0] for p in pts]
-        xs = [p[1] for p in pts]
-        area = (max(ys) - min(ys)) * (max(xs) - min(xs))
+        pts = np.asarray(poly[0])
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        area = float((hi[0] - lo[0]) * (hi[1] - lo[1]))
         if area > best_area:
-            best_area, best = area, [[min(ys), min(xs)], [max(ys), max(xs)]]
+            best_area, best = area, [lo.tolist(), hi.tolist()]
     return best
 
 
@@ -227,13 +228,12 @@ def page_data(model: MapModel) -> dict[str, Any]:
     def latlngs(ring: list[list[float]]) -> list[list[float]]:
         arr = np.asarray(ring, dtype=float)
         x, y = proj.forward(arr[:, 0], arr[:, 1])
-        return [
-            [round(float(b) * SCALE, 1), round(float(a) * SCALE, 1)]
-            for a, b in zip(x, y, strict=True)
-        ]
+        out: list[list[float]] = np.round(np.column_stack([y, x]) * SCALE, 1).tolist()
+        return out
 
     regions = []
     for r in model.regions:
+        polygons = [[latlngs(ring) for ring in poly] for poly in r.polygons]
         point = None
         if r.lon is not None and r.lat is not None:
             x, y = proj.forward(r.lon, r.lat)
@@ -254,11 +254,11 @@ def page_data(model: MapModel) -> dict[str, Any]:
                     }
                     for c in r.contacts
                 ],
-                "polygons": [[latlngs(ring) for ring in poly] for poly in r.polygons],
+                "polygons": polygons,
                 "point": point,
                 "number": r.number,
                 "keyLine": key_line(r, 90, numbered=False) if r.number else "",
-                "focus": _focus(r.polygons, latlngs),
+                "focus": _focus(polygons),
                 "wikidata": wikidata_url(r.qid),
             }
         )
