@@ -330,3 +330,11 @@ def test_thousands_of_institutions_are_binned(tmp_path: Path, monkeypatch) -> No
     monkeypatch.setattr(Figure, "savefig", spy)
     assert to_map(cov, tmp_path / "map.png") == n
     assert "institutions per hexagon" in labels
+
+
+def test_caveats_are_printed_under_the_map() -> None:
+    cov = make_coverage()
+    cov.caveats = ["The shipped sample caps institutions at 1,500 per country."]
+    model = build_model(cov)
+    assert model.footer[0] == cov.caveats[0]
+    assert not model.notes  # countries as units: nothing about subdivision shapes

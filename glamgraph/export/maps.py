@@ -43,6 +43,7 @@ from glamgraph.export.map_geo import (
     Ring,
     centre_of,
     load_shapes,
+    ring_area,
     shapes_credit,
     xml_text,
 )
@@ -191,9 +192,7 @@ def _row_point(
 def build_model(coverage: Coverage) -> MapModel:
     """Everything the renderers draw, projected (pure: reads only the shipped shapes)."""
     shapes = load_shapes()
-    subdivisions = coverage.region.kind == "country" or any(
-        r.kind == "subdivision" for r in coverage.rows
-    )
+    subdivisions = any(r.kind == "subdivision" for r in coverage.rows)
     regions: list[MapRegion] = []
     for row in coverage.rows:
         shape = None if row.kind == "subdivision" else shapes.get(row.region)
@@ -238,7 +237,7 @@ def build_model(coverage: Coverage) -> MapModel:
     notes: list[str] = []
     if subdivisions:
         notes.append(SUBDIVISION_NOTE)
-        outline = shapes.get(coverage.region.qid)
+        outline = shapes.get(coverage.region.qid) or shapes.get(coverage.region.parent or "")
         if outline:
             context.extend(outline.polygons)
             pts_lon.append(outline.label[0])
@@ -280,6 +279,10 @@ def build_model(coverage: Coverage) -> MapModel:
                 if abs(sum(rl) / len(rl) - row.lon) < 12 and abs(sum(ra) / len(ra) - row.lat) < 8:
                     lons += rl
                     lats += ra
+        if subdivisions and context:  # the country's outline (its largest part) in full
+            main = max(context, key=lambda poly: abs(ring_area(poly[0])))
+            lons += [p[0] for p in main[0]]
+            lats += [p[1] for p in main[0]]
         if not lons:
             lons, lats = [float(v) for v in pts_lon], [float(v) for v in pts_lat]
         x, y = projection.forward(lons, lats)
@@ -428,10 +431,11 @@ def _draw_png(model: MapModel, path: Path, fmt: str) -> None:
         if r.lon is None or r.lat is None:
             continue
         x, y = proj.forward(r.lon, r.lat)
-        ax.text(
-            float(x),
-            float(y),
+        ax.annotate(
             str(r.number),
+            (float(x), float(y)),
+            xytext=(0, 0 if r.polygons else 9),  # above a marker, not on it
+            textcoords="offset points",
             ha="center",
             va="center",
             fontsize=8 if len(unc) < 40 else 6.5,
