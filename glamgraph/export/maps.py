@@ -427,6 +427,31 @@ def _draw_png(model: MapModel, path: Path, fmt: str) -> None:
             )
     halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
     unc = model.uncovered
+    # names where they fit inside the region's largest part (the numbers are always drawn)
+    px = min(map_box[2] * WIDTH / (x1 - x0), map_box[3] * HEIGHT / (y1 - y0))
+    name_size = 7.0
+    for r in model.regions:
+        if not r.polygons or r.lon is None or r.lat is None:
+            continue
+        main = max((p[0] for p in r.polygons), key=lambda ring: abs(ring_area(ring)))
+        width = float(np.ptp(project_ring(main)[:, 0])) * px
+        text = f"{r.number} {r.label}" if r.number else r.label
+        if len(text) * name_size * 100 / 72 * 0.6 > 0.75 * width:
+            continue
+        x, y = proj.forward(r.lon, r.lat)
+        ax.text(
+            float(x),
+            float(y),
+            r.label,
+            ha="center",
+            va="top",
+            fontsize=name_size,
+            color="#7f2704" if r.number else "#303030",
+            path_effects=halo,
+            zorder=5,
+            parse_math=False,
+            clip_on=True,
+        )
     for r in unc:
         if r.lon is None or r.lat is None:
             continue
@@ -434,7 +459,7 @@ def _draw_png(model: MapModel, path: Path, fmt: str) -> None:
         ax.annotate(
             str(r.number),
             (float(x), float(y)),
-            xytext=(0, 0 if r.polygons else 9),  # above a marker, not on it
+            xytext=(0, 5 if r.polygons else 9),  # above the name, or a marker
             textcoords="offset points",
             ha="center",
             va="center",
