@@ -338,3 +338,35 @@ def test_caveats_are_printed_under_the_map() -> None:
     model = build_model(cov)
     assert model.footer[0] == cov.caveats[0]
     assert not model.notes  # countries as units: nothing about subdivision shapes
+
+
+def test_html_bins_many_institutions(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from glamgraph.export import map_html
+
+    model = build_model(make_coverage())
+    assert len(map_html.page_data(model)["points"]) == 9
+    monkeypatch.setattr(map_html, "BIN_FROM", 5)
+    data = map_html.page_data(model)
+    assert data["points"] == [] and sum(b[2] for b in data["bins"]) == 9
+
+
+@needs_chromium
+def test_html_script_runs_under_its_csp(tmp_path: Path) -> None:
+    """The page's script (allowed by hash) fills the key: one item per uncovered region."""
+    page = tmp_path / "map.html"
+    to_map(make_coverage(), page)
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--virtual-time-budget=3000",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    dom = subprocess.run(cmd, capture_output=True, timeout=180, check=False, text=True).stdout
+    items = re.findall(r"<li[^>]*>([^<]*)</li>", dom)
+    assert len(items) == 2 and items[0].startswith("Latvia") and "WMEE" in items[0]
+    assert "leaflet-container" in dom
