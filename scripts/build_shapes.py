@@ -5,8 +5,8 @@ view), joined to Wikidata by the set's own ``WIKIDATAID`` column. The outlines a
 together with ``shapely.coverage_simplify`` (shared borders stay shared: no slivers or gaps
 between neighbours), islands too small to see on a continent map are dropped (never a country's
 largest part), exterior rings are made counter-clockwise (RFC 7946's right-hand rule) and
-positions rounded to 0.01 degree. Countries Natural Earth has no unit for are not in the file;
-the maps draw those as a marker at their Wikidata coordinates.
+positions rounded to 0.01 degree. Countries Natural Earth has no unit for get a point from
+``countries.csv`` (``points``); the maps draw those as a marker.
 
 Build-time only: shapely and pyshp are needed here, never at run time.
 
@@ -20,6 +20,7 @@ where ``DATA_DIR/naturalearth/ne_10m_admin_0_countries_deu.zip`` is the Natural 
 from __future__ import annotations
 
 import argparse
+import csv
 import gzip
 import hashlib
 import io
@@ -108,6 +109,20 @@ def build(data: Path) -> dict[str, Any]:
             "label": [round(inside.x, DECIMALS), round(inside.y, DECIMALS)],
             "polygons": polygons,
         }
+    # countries Natural Earth has no unit for: a point at their coordinates in countries.csv
+    points: dict[str, Any] = {}
+    countries = data / "countries.csv"
+    if countries.is_file():
+        with countries.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                qid = row["qid"].strip()
+                if qid in shapes or not row.get("lat") or not row.get("lon"):
+                    continue
+                points[qid] = {
+                    "name": row.get("label_en", ""),
+                    "iso": row.get("iso2", ""),
+                    "point": [round(float(row["lon"]), 4), round(float(row["lat"]), 4)],
+                }
     digest = hashlib.md5(zip_path.read_bytes(), usedforsecurity=False).hexdigest()
     return {
         "provenance": {
@@ -121,9 +136,12 @@ def build(data: Path) -> dict[str, Any]:
             "simplification": f"shapely.coverage_simplify, tolerance {TOLERANCE} degrees; parts "
             f"under {MIN_PART_AREA} square degrees dropped; positions rounded to {DECIMALS} "
             "decimals; exterior rings counter-clockwise; label = polylabel of the largest part",
+            "points": "countries without a Natural Earth unit: their coordinates from "
+            "countries.csv (Natural Earth label points or Wikidata P625)",
             "built_by": "scripts/build_shapes.py",
         },
         "shapes": dict(sorted(shapes.items(), key=lambda kv: int(kv[0][1:]))),
+        "points": dict(sorted(points.items(), key=lambda kv: int(kv[0][1:]))),
     }
 
 

@@ -2,8 +2,8 @@
 
 ``regions.geojson`` has one feature per unit region: its shipped country shape (Polygon or
 MultiPolygon: Natural Earth, already cut at the antimeridian, exterior rings counter-clockwise)
-or, where none is shipped, a Point at its Wikidata coordinates (``null`` geometry when it has
-none), with properties ``region``, ``label``, ``iso``, ``kind``, ``status``, ``uncovered``,
+or, where none is shipped, a Point at its Wikidata coordinates (else at the coordinates shipped
+for it; ``null`` geometry when there are none), with properties ``region``, ``label``, ``iso``, ``kind``, ``status``, ``uncovered``,
 ``institutions``, ``types`` (counts per GLAM root), ``affiliates``, ``contact`` (code, name,
 Meta-Wiki page, channel and its source), ``nearest_affiliate``, ``hops``, ``distance_km`` and
 ``geometry_source``.
@@ -39,7 +39,7 @@ from glamgraph.export._common import (
     valid_coordinates,
     without_coordinates,
 )
-from glamgraph.export.map_geo import load_shapes, shapes_provenance
+from glamgraph.export.map_geo import load_points, load_shapes, shapes_provenance
 from glamgraph.model import Coverage, CoverageRow
 
 
@@ -116,6 +116,9 @@ def region_geometry(row: CoverageRow) -> tuple[dict[str, Any] | None, str]:
     if valid_coordinates(row.lat, row.lon):
         assert row.lat is not None and row.lon is not None
         return point(row.lon, row.lat), "wikidata-coordinates"
+    shipped = None if row.kind == "subdivision" else load_points().get(row.region)
+    if shipped is not None:
+        return point(*shipped), "shipped-point"
     return None, "none"
 
 

@@ -80,6 +80,19 @@ def load_shapes() -> dict[str, Shape]:
     }
 
 
+@functools.cache
+def load_points() -> dict[str, tuple[float, float]]:
+    """``(lon, lat)`` of the countries that have no shape, by QID (drawn as markers).
+
+    >>> "Q237" in load_shapes(), load_points()["Q237"][1] > 41  # Vatican City
+    (False, True)
+    """
+    return {
+        qid: (float(p["point"][0]), float(p["point"][1]))
+        for qid, p in _document().get("points", {}).items()
+    }
+
+
 def shapes_provenance() -> dict[str, str]:
     """Where the shapes come from: source, licence, simplification (for footers and metadata).
 

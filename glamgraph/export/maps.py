@@ -42,6 +42,7 @@ from glamgraph.export.map_geo import (
     Projection,
     Ring,
     centre_of,
+    load_points,
     load_shapes,
     ring_area,
     shapes_credit,
@@ -186,7 +187,10 @@ def _row_point(
         return label
     if valid_coordinates(row.lat, row.lon):
         return (row.lon, row.lat)
-    return (None, None)
+    # no coordinates in the answer: the shipped point of a country without a shape, if any
+    return (
+        load_points().get(row.region, (None, None)) if row.kind != "subdivision" else (None, None)
+    )
 
 
 def build_model(coverage: Coverage) -> MapModel:
