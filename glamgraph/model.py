@@ -357,6 +357,22 @@ class Coverage:
         region = units[0] if len(units) == 1 and keep_regions is not None else self.region
         return dataclasses.replace(self, region=region, units=units, rows=rows, institutions=insts)
 
+    def to_geodataframe(self) -> Any:
+        """The rows as a geopandas GeoDataFrame in EPSG:4326, one region shape each (needs the
+        ``geo`` extra: ``pip install 'glamgraph[geo]'``), to join your own data on ``region``.
+
+        Geometries are those of ``regions.geojson``: the shipped country shape, else a point at
+        the region's coordinates, else none. Example: ``cov.to_geodataframe().plot("status")``.
+        """
+        import importlib
+
+        import geopandas as gpd
+
+        # the shapes and the GeoJSON live in the export layer; reached by name, not imported,
+        # so this data module stays free of the layers above it
+        doc = importlib.import_module("glamgraph.export.geojson").regions_collection(self)
+        return gpd.GeoDataFrame.from_features(doc["features"], crs="EPSG:4326")
+
 
 def to_records(items: Iterable[Any]) -> list[dict[str, Any]]:
     """Dataclass instances as dicts, singular contact properties added for institutions."""

@@ -1,7 +1,9 @@
-"""regions.geojson: RFC 7946 FeatureCollection, [lon, lat] order, 5 decimals, metadata."""
+"""institutions.geojson and regions.geojson: RFC 7946 FeatureCollections, [lon, lat] order,
+rounded positions, right-hand rings, one feature per unit region with its state and contact."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -9,13 +11,15 @@ from typing import Any
 import pytest
 from export_fixtures import KNOWN, KNOWN_ROW, make_coverage
 
-from glamgraph.export import to_geojson
+from glamgraph.export import to_geojson, to_institutions_geojson
+from glamgraph.export.map_geo import ring_area
+from glamgraph.model import Contact, CoverageRow
 
 
 @pytest.fixture()
 def doc(tmp_path: Path) -> dict[str, Any]:
-    path = tmp_path / "regions.geojson"
-    assert to_geojson(make_coverage(), path) == 10
+    path = tmp_path / "institutions.geojson"
+    assert to_institutions_geojson(make_coverage(), path) == 10
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
@@ -68,7 +72,98 @@ def test_metadata_names_endpoint_date_queries_and_counts(doc: dict[str, Any]) ->
 
 
 def test_text_is_utf8_not_escaped(tmp_path: Path) -> None:
-    path = tmp_path / "regions.geojson"
-    to_geojson(make_coverage(), path)
+    path = tmp_path / "institutions.geojson"
+    to_institutions_geojson(make_coverage(), path)
     text = path.read_text(encoding="utf-8")
     assert "دار المخطوطات العربية" in text
+
+
+@pytest.fixture()
+def regions(tmp_path: Path) -> dict[str, Any]:
+    cov = make_coverage()
+    contact = Contact(
+        "WMEE", "Wikimedia Eesti", "https://meta.wikimedia.org/wiki/WMEE", "x@y", "registry"
+    )
+    cov.rows = [
+        dataclasses.replace(r, contacts=(contact,), type_counts=(("museums", 2),))
+        if r.region == "Q211"
+        else r
+        for r in cov.rows
+    ]
+    # a region no shape is shipped for: a marker at its coordinates
+    cov.rows.append(
+        CoverageRow("Q99999999", "Nowhere", "", "country", 1, (), True, "WMEE", lat=1.5, lon=2.5)
+    )
+    path = tmp_path / "regions.geojson"
+    assert to_geojson(cov, path) == 6
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def test_one_feature_per_unit_region_with_state(regions: dict[str, Any]) -> None:
+    by = {f["id"]: f for f in regions["features"]}
+    assert set(by) == {"Q142", "Q191", "Q211", "Q37", "Q228", "Q99999999"}
+    states = {q: f["properties"]["status"] for q, f in by.items()}
+    assert states == {
+        "Q142": "covered",
+        "Q191": "covered",
+        "Q211": "uncovered",
+        "Q37": "uncovered",
+        "Q228": "no_institutions",
+        "Q99999999": "uncovered",
+    }
+    assert by["Q142"]["geometry"]["type"] == "MultiPolygon"  # with its overseas parts
+    assert by["Q228"]["geometry"]["type"] == "Polygon"
+    assert by["Q99999999"]["geometry"] == {"type": "Point", "coordinates": [2.5, 1.5]}
+    assert by["Q99999999"]["properties"]["geometry_source"] == "wikidata-coordinates"
+    p = by["Q211"]["properties"]
+    assert p["contact"]["code"] == "WMEE" and p["contact"]["page"].endswith("/WMEE")
+    assert p["types"] == {"museums": 2}
+    assert by["Q37"]["properties"]["contact"]["code"] == "WMEE"  # from the code, no contacts yet
+    assert "Natural Earth" in regions["metadata"]["shapes"]["source"]
+
+
+def _polygons(geometry: dict[str, Any]) -> list[Any]:
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"]]
+    if geometry["type"] == "MultiPolygon":
+        return list(geometry["coordinates"])
+    return []
+
+
+def test_rings_are_rfc7946(regions: dict[str, Any]) -> None:
+    for f in regions["features"]:
+        for poly in _polygons(f["geometry"]):
+            for i, ring in enumerate(poly):
+                assert ring[0] == ring[-1] and len(ring) >= 4
+                # right-hand rule: exterior counter-clockwise, holes clockwise
+                assert (ring_area(ring) > 0) is (i == 0)
+                for lon, lat in ring:
+                    assert -180 <= lon <= 180 and -90 <= lat <= 90
+                    assert round(lon, 5) == lon and round(lat, 5) == lat
+    # France is in Europe: longitudes first
+    fr = next(f for f in regions["features"] if f["id"] == "Q142")
+    mainland = max(_polygons(fr["geometry"]), key=lambda p: abs(ring_area(p[0])))
+    assert all(-6 < lon < 10 and 41 < lat < 52 for lon, lat in mainland[0])
+
+
+def test_antimeridian_is_cut(tmp_path: Path) -> None:
+    """Russia and Fiji cross 180°: no ring jumps across it (RFC 7946 §3.1.9)."""
+    cov = make_coverage()
+    cov.rows = [CoverageRow(q, q, "", "country", 1, (), True) for q in ("Q159", "Q712")]
+    to_geojson(cov, tmp_path / "r.geojson")
+    doc = json.loads((tmp_path / "r.geojson").read_text(encoding="utf-8"))
+    for f in doc["features"]:
+        for poly in _polygons(f["geometry"]):
+            for a, b in zip(poly[0], poly[0][1:], strict=False):
+                assert abs(a[0] - b[0]) < 180, f["id"]
+
+
+def test_to_geodataframe_joins_on_region() -> None:
+    gpd = pytest.importorskip("geopandas")
+    gdf = make_coverage().to_geodataframe()
+    assert isinstance(gdf, gpd.GeoDataFrame)
+    assert gdf.crs.to_epsg() == 4326
+    by = gdf.set_index("region")
+    assert by.loc["Q211", "status"] == "uncovered"
+    assert by.loc["Q211", "geometry"].contains(gpd.points_from_xy([24.1], [56.95])[0])  # Riga

@@ -28,6 +28,7 @@ ALL_FILES = {
     "contacts.xlsx",
     "contacts.wikitext",
     "regions.geojson",
+    "institutions.geojson",
     "map.html",
     "map.png",
     "graph.trig",
@@ -243,5 +244,5 @@ def test_an_empty_coverage_still_gives_every_file(tmp_path: Path) -> None:
     assert report.counts["contacts"] == 0
     header = (tmp_path / "out" / "contacts.csv").read_text(encoding="utf-8").splitlines()
     assert header == [",".join(CONTACT_COLUMNS)]
-    doc = json.loads((tmp_path / "out" / "regions.geojson").read_text(encoding="utf-8"))
+    doc = json.loads((tmp_path / "out" / "institutions.geojson").read_text(encoding="utf-8"))
     assert doc["features"] == []

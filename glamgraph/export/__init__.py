@@ -19,7 +19,12 @@ the workbook, a comment in the wikitext, ``metadata`` in the GeoJSON, a footer o
 from __future__ import annotations
 
 from glamgraph.export._common import ContactRow, contact_rows
-from glamgraph.export.geojson import feature_collection, to_geojson
+from glamgraph.export.geojson import (
+    feature_collection,
+    regions_collection,
+    to_geojson,
+    to_institutions_geojson,
+)
 from glamgraph.export.maps import to_map
 from glamgraph.export.rdf import to_trig
 from glamgraph.export.runinfo import run_info, to_run_json
@@ -49,9 +54,11 @@ __all__ = [
     "contact_rows",
     "escape_wikitext",
     "feature_collection",
+    "regions_collection",
     "run_info",
     "to_csv",
     "to_geojson",
+    "to_institutions_geojson",
     "to_map",
     "to_regions_csv",
     "to_run_json",

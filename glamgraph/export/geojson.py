@@ -1,18 +1,27 @@
-"""``regions.geojson``: the institutions with coordinates, as an RFC 7946 FeatureCollection.
+"""GeoJSON (RFC 7946) of a coverage answer: ``regions.geojson`` and ``institutions.geojson``.
 
-One Point feature per (institution, unit region), positions ``[lon, lat]`` rounded to 5
-decimals, properties ``region``, ``region_label``, ``qid``, ``label``, ``type``, ``covered``,
-``affiliate``. Institutions without (valid) coordinates get no feature; the ``metadata`` member
-counts them and names the endpoint, the date and the queries. Every region is included:
-``covered`` tells them apart.
+``regions.geojson`` has one feature per unit region: its shipped country shape (Polygon or
+MultiPolygon: Natural Earth, already cut at the antimeridian, exterior rings counter-clockwise)
+or, where none is shipped, a Point at its Wikidata coordinates (else at the coordinates shipped
+for it; ``null`` geometry when there are none), with properties ``region``, ``label``, ``iso``, ``kind``, ``status``, ``uncovered``,
+``institutions``, ``types`` (counts per GLAM root), ``affiliates``, ``contact`` (code, name,
+Meta-Wiki page, channel and its source), ``nearest_affiliate``, ``hops``, ``distance_km`` and
+``geometry_source``.
+
+``institutions.geojson`` has one Point feature per (institution, unit region), properties
+``region``, ``region_label``, ``qid``, ``label``, ``type``, ``covered``, ``affiliate``.
+Institutions without (valid) coordinates get no feature; the ``metadata`` member counts them.
+
+Positions are ``[lon, lat]`` rounded to 5 decimals (the shapes' own are rounded to 2).
 
 >>> point(2.337644, 48.860611)
 {'type': 'Point', 'coordinates': [2.33764, 48.86061]}
 
 Example::
 
-    from glamgraph.export import to_geojson
+    from glamgraph.export import to_geojson, to_institutions_geojson
     to_geojson(coverage, "regions.geojson")  # open it in QGIS, geojson.io, uMap...
+    to_institutions_geojson(coverage, "institutions.geojson")
 """
 
 from __future__ import annotations
@@ -27,9 +36,11 @@ from glamgraph.export._common import (
     contact_rows,
     provenance_meta,
     rounded,
+    valid_coordinates,
     without_coordinates,
 )
-from glamgraph.model import Coverage
+from glamgraph.export.map_geo import load_points, load_shapes, shapes_provenance
+from glamgraph.model import Coverage, CoverageRow
 
 
 def point(lon: float, lat: float) -> dict[str, Any]:
@@ -41,7 +52,7 @@ def point(lon: float, lat: float) -> dict[str, Any]:
 
 
 def feature_collection(coverage: Coverage) -> dict[str, Any]:
-    """The GeoJSON document as a dict (see the module docstring)."""
+    """``institutions.geojson`` as a dict: the institutions with coordinates as Points."""
     features: list[dict[str, Any]] = []
     for row in contact_rows(coverage, all_regions=True):
         if row.lat is None or row.lon is None:
@@ -71,8 +82,93 @@ def feature_collection(coverage: Coverage) -> dict[str, Any]:
     return {"type": "FeatureCollection", "metadata": meta, "features": features}
 
 
+def _contact(row: CoverageRow, coverage: Coverage) -> dict[str, str] | None:
+    if row.contacts:
+        c = row.contacts[0]
+        return {
+            "code": c.code,
+            "name": c.name,
+            "page": c.page,
+            "channel": c.channel,
+            "channel_source": c.channel_source,
+        }
+    code = row.affiliates[0] if row.affiliates else (row.nearest_affiliate or row.contact or "")
+    if not code:
+        return None
+    aff = next((a for a in coverage.affiliates if a.code == code), None)
+    return {
+        "code": code,
+        "name": aff.name if aff else "",
+        "page": aff.page if aff else "",
+        "channel": aff.contact if aff else "",
+        "channel_source": "module" if aff and aff.contact else "",
+    }
+
+
+def region_geometry(row: CoverageRow) -> tuple[dict[str, Any] | None, str]:
+    """The region's RFC 7946 geometry and where it comes from (shape, coordinates or none)."""
+    shape = None if row.kind == "subdivision" else load_shapes().get(row.region)
+    if shape is not None:
+        polys = [[list(map(list, ring)) for ring in poly] for poly in shape.polygons]
+        if len(polys) == 1:
+            return {"type": "Polygon", "coordinates": polys[0]}, "naturalearth"
+        return {"type": "MultiPolygon", "coordinates": polys}, "naturalearth"
+    if valid_coordinates(row.lat, row.lon):
+        assert row.lat is not None and row.lon is not None
+        return point(row.lon, row.lat), "wikidata-coordinates"
+    shipped = None if row.kind == "subdivision" else load_points().get(row.region)
+    if shipped is not None:
+        return point(*shipped), "shipped-point"
+    return None, "none"
+
+
+def regions_collection(coverage: Coverage) -> dict[str, Any]:
+    """``regions.geojson`` as a dict: one feature per unit region (see the module docstring)."""
+    features = []
+    for row in coverage.rows:
+        geometry, source = region_geometry(row)
+        features.append(
+            {
+                "type": "Feature",
+                "id": row.region,
+                "geometry": geometry,
+                "properties": {
+                    "region": row.region,
+                    "label": row.label,
+                    "iso": row.iso,
+                    "kind": row.kind,
+                    "status": row.status,
+                    "uncovered": row.uncovered,
+                    "institutions": row.institutions,
+                    "types": dict(row.type_counts),
+                    "affiliates": list(row.affiliates),
+                    "contact": _contact(row, coverage),
+                    "nearest_affiliate": row.nearest_affiliate,
+                    "hops": row.hops,
+                    "distance_km": row.distance_km,
+                    "geometry_source": source,
+                },
+            }
+        )
+    meta = provenance_meta(coverage)
+    meta["features"] = len(features)
+    meta["uncovered_regions"] = len(coverage.uncovered())
+    meta["caveats"] = list(coverage.caveats)
+    meta["shapes"] = shapes_provenance()
+    return {"type": "FeatureCollection", "metadata": meta, "features": features}
+
+
+def _write(doc: dict[str, Any], path: str | os.PathLike[str]) -> int:
+    with atomic_path(path) as tmp:
+        # compact: with indent, json falls back to its pure-Python encoder (2.4 s at 87k points)
+        tmp.write_text(
+            json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+        )
+    return len(doc["features"])
+
+
 def to_geojson(coverage: Coverage, path: str | os.PathLike[str]) -> int:
-    """Write ``regions.geojson`` (UTF-8, RFC 7946) for every unit region.
+    """Write ``regions.geojson``: one (Multi)Polygon or Point feature per unit region.
 
     Args:
         coverage: the answer of :func:`glamgraph.coverage`.
@@ -84,10 +180,20 @@ def to_geojson(coverage: Coverage, path: str | os.PathLike[str]) -> int:
     Raises:
         WriteError: the file could not be written.
     """
-    doc = feature_collection(coverage)
-    with atomic_path(path) as tmp:
-        # compact: with indent, json falls back to its pure-Python encoder (2.4 s at 87k points)
-        tmp.write_text(
-            json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
-        )
-    return len(doc["features"])
+    return _write(regions_collection(coverage), path)
+
+
+def to_institutions_geojson(coverage: Coverage, path: str | os.PathLike[str]) -> int:
+    """Write ``institutions.geojson``: the institutions with coordinates, as Points.
+
+    Args:
+        coverage: the answer of :func:`glamgraph.coverage`.
+        path: the file to write (replaced atomically).
+
+    Returns:
+        The number of features written.
+
+    Raises:
+        WriteError: the file could not be written.
+    """
+    return _write(feature_collection(coverage), path)

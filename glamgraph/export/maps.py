@@ -1,413 +1,581 @@
-"""The coverage map, drawn offline: ``map.html`` (inline SVG), ``map.svg`` or ``map.png``.
+"""The coverage map, drawn offline: ``map.png`` (or ``map.svg``) and ``map.html``.
 
-Institutions are dots, blue in covered regions and orange in uncovered ones (colours that stay
-apart for colour-blind readers); unit regions are labelled at their coordinates, uncovered ones
-in bold. The projection is equirectangular with longitudes scaled by the cosine of the middle
-latitude, and shifted across the antimeridian when that makes the map narrower (Oceania).
-There is no base map: nothing is fetched, and the HTML page forbids any request in its
-Content-Security-Policy. ``map.png`` is drawn with matplotlib's Agg backend (no display);
-browsers lay out right-to-left and CJK labels better, so ``map.html`` is the one to share.
-
->>> graticule_step(3.0), graticule_step(40.0), graticule_step(300.0)
-(1, 5, 60)
+A choropleth answers the tool's question at a glance: every unit region is filled by its state
+(covered by a local Wikimedia affiliate, uncovered: GLAM institutions and no local affiliate, or no
+institutions), institutions are dots on top (hexagonal bins past a few thousand), and every
+uncovered region gets a number on the map and a line in the key naming the affiliate to contact.
+Shapes are Natural Earth's countries shipped in the wheel (:mod:`glamgraph.export.map_geo`); a
+region without a shape (a small state, a subdivision) is a marker at its coordinates. The world
+is drawn in the Equal Earth projection, anything smaller in a Lambert azimuthal equal-area
+projection centred on it. ``map.png`` is drawn with matplotlib's Agg backend; every text is drawn
+as text (never parsed as mathtext). ``map.html`` (:mod:`glamgraph.export.map_html`) is the same
+map to pan, zoom and hover, self-contained.
 
 Example::
 
     from glamgraph.export import to_map
-    to_map(coverage, "map.html")
     to_map(coverage, "map.png")
+    to_map(coverage, "map.html")
 """
 
 from __future__ import annotations
 
-import html
-import math
 import os
 import textwrap
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
+
+import numpy as np
 
 from glamgraph.errors import BadInput
 from glamgraph.export._common import (
     atomic_path,
     contact_rows,
+    http_url,
     provenance_line,
     valid_coordinates,
-    wikidata_url,
     without_coordinates,
 )
-from glamgraph.model import Coverage
+from glamgraph.export.cells import xml_safe
+from glamgraph.export.map_geo import (
+    Projection,
+    Ring,
+    centre_of,
+    load_points,
+    load_shapes,
+    ring_area,
+    shapes_credit,
+)
+from glamgraph.model import Coverage, CoverageRow, RegionStatus
 
-COVERED_COLOUR: Final = "#1f78b4"
-UNCOVERED_COLOUR: Final = "#e66101"
-LABEL_COLOUR: Final = "#222222"
-UNCOVERED_LABEL_COLOUR: Final = "#8c2d04"
-GRID_COLOUR: Final = "#d9d9d9"
-COVERED_LEGEND: Final = "institution in a covered region"
-UNCOVERED_LEGEND: Final = "institution in an uncovered region"
-WIDTH: Final = 1000
-MAX_PLOT_HEIGHT: Final = 550
-_STEPS: Final = (1, 2, 5, 10, 15, 30, 60)
+#: Fill colours of the three states (blue and orange stay apart for colour-blind readers).
+COVERED_COLOUR: Final = "#6baed6"
+UNCOVERED_COLOUR: Final = "#f16913"
+NO_INSTITUTIONS_COLOUR: Final = "#d9d9d9"
+CONTEXT_COLOUR: Final = "#f2f2f2"
+SEA_COLOUR: Final = "#ffffff"
+DOT_COLOUR: Final = "#08306b"
+BORDER_COLOUR: Final = "#ffffff"
+STATE_COLOURS: Final[dict[str, str]] = {
+    "covered": COVERED_COLOUR,
+    "uncovered": UNCOVERED_COLOUR,
+    "no_institutions": NO_INSTITUTIONS_COLOUR,
+}
+STATE_NAMES: Final[dict[str, str]] = {
+    "covered": "covered: a local Wikimedia affiliate",
+    "uncovered": "uncovered: GLAM institutions, no local affiliate",
+    "no_institutions": "no GLAM institution found",
+}
+#: Past this many institutions the PNG bins them in hexagons.
+HEXBIN_FROM: Final = 3000
+WIDTH, HEIGHT = 1200, 800
+SUBDIVISION_NOTE: Final = (
+    "Subdivision shapes are not shipped: regions are drawn as markers inside the country outline."
+)
+META_WIKI: Final = "https://meta.wikimedia.org/wiki/"
+
+
+def _safe(text: str) -> str:
+    """Text fit for any output: no XML-forbidden characters, no line breaks."""
+    return " ".join(xml_safe(text).split())
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` on one line of at most ``width`` characters (an ellipsis when cut).
+
+    >>> clip("Bosnia and Herzegovina", 10)
+    'Bosnia an…'
+    """
+    text = _safe(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@dataclass(frozen=True)
+class MapContact:
+    """The affiliate to contact about a region, as the map shows it."""
+
+    code: str
+    name: str = ""
+    page: str = ""  # its Meta-Wiki page (an https URL), or ""
+    channel: str = ""
+
+
+@dataclass
+class MapRegion:
+    """One unit region as drawn: its shape (or a marker), state, counts and contact."""
+
+    qid: str
+    label: str
+    status: RegionStatus
+    institutions: int
+    lon: float | None  # the label/marker point
+    lat: float | None
+    polygons: tuple[tuple[Ring, ...], ...] = ()
+    type_counts: tuple[tuple[str, int], ...] = ()
+    contacts: tuple[MapContact, ...] = ()
+    affiliates: tuple[str, ...] = ()
+    number: int = 0  # its number in the key (uncovered regions only)
+
+    @property
+    def contact(self) -> MapContact | None:
+        """The first contact (the nearest affiliate of an uncovered region)."""
+        return self.contacts[0] if self.contacts else None
 
 
 @dataclass(frozen=True)
 class Dot:
-    """One institution in one region, in map degrees (longitude possibly shifted by 360)."""
+    """One institution with coordinates (once, even when it counts in two regions)."""
 
-    x: float
-    y: float
-    covered: bool
+    lon: float
+    lat: float
     qid: str
     label: str
     region_label: str
-
-
-@dataclass(frozen=True)
-class RegionLabel:
-    """A unit region's name at its coordinates."""
-
-    x: float
-    y: float
-    text: str
-    uncovered: bool
-    institutions: int = 0
+    covered: bool
 
 
 @dataclass
 class MapModel:
-    """What both renderers draw: dots, labels, bounds and the texts around the map."""
+    """What every renderer draws: regions, dots, context outlines, the projection and texts."""
 
+    regions: list[MapRegion]
     dots: list[Dot]
-    labels: list[RegionLabel]
-    west: float
-    east: float
-    south: float
-    north: float
+    projection: Projection
+    bounds: tuple[float, float, float, float]  # x0, x1, y0, y1 in projected units
     title: str
     subtitle: str
-    footer: str
-    covered_count: int = 0
-    uncovered_count: int = 0
+    footer: list[str]
+    context: list[tuple[Ring, ...]] = field(default_factory=list)  # polygons drawn in grey
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """How many regions have this state."""
+        return sum(1 for r in self.regions if r.status == status)
 
     @property
-    def x_scale(self) -> float:
-        """Horizontal stretch of a degree of longitude against one of latitude."""
-        mid = math.radians((self.south + self.north) / 2)
-        return max(0.2, math.cos(mid))
+    def uncovered(self) -> list[MapRegion]:
+        """The uncovered regions in key order."""
+        return sorted((r for r in self.regions if r.number), key=lambda r: r.number)
 
 
-def graticule_step(span: float) -> int:
-    """Degrees between grid lines for a map spanning ``span`` degrees (3 to 8 lines)."""
-    for step in _STEPS:
-        if span / step <= 8:
-            return step
-    return _STEPS[-1]
+def _contacts(row: CoverageRow, coverage: Coverage) -> tuple[MapContact, ...]:
+    by_code = {a.code: a for a in coverage.affiliates}
+    if row.contacts:
+        return tuple(
+            MapContact(c.code, c.name, http_url(c.page) or "", c.channel) for c in row.contacts
+        )
+    # until the contacts are filled in: the codes the row has, named from the affiliates
+    codes = (
+        row.affiliates
+        if row.affiliates
+        else tuple(c for c in (row.nearest_affiliate, row.contact) if c)[:1]
+    )
+    out = []
+    for code in codes:
+        a = by_code.get(code)
+        page = http_url(a.page) if a and a.page else None
+        out.append(MapContact(code, a.name if a else "", page or "", a.contact if a else ""))
+    return tuple(out)
 
 
-def place_labels(
-    labels: list[RegionLabel], to_px: Callable[[float, float], tuple[float, float]], font: float
-) -> list[RegionLabel]:
-    """The labels that fit without overlapping, uncovered regions first, then the larger ones.
-
-    Widths are estimated (0.6 em a character), which is enough to keep a world map readable.
-
-    >>> a, b = RegionLabel(0, 0, "Latvia", True), RegionLabel(0, 0, "Estonia", False)
-    >>> [lab.text for lab in place_labels([b, a], lambda x, y: (x, y), 12)]
-    ['Latvia']
-    """
-    order = sorted(labels, key=lambda lab: (not lab.uncovered, -lab.institutions, lab.text))
-    boxes: list[tuple[float, float, float, float]] = []
-    kept: list[RegionLabel] = []
-    for lab in order:
-        x, y = to_px(lab.x, lab.y)
-        half = len(lab.text) * font * 0.3 + 2
-        box = (x - half, y - font, x + half, y + font * 0.3)
-        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
-            continue
-        boxes.append(box)
-        kept.append(lab)
-    return kept
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` characters, broken at spaces.
-
-    >>> wrap("a bb ccc dddd", 6)
-    ['a bb', 'ccc', 'dddd']
-    """
-    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
-
-
-def _shift(lons: list[float]) -> bool:
-    """True when moving negative longitudes east by 360 makes the span smaller."""
-    if not lons:
-        return False
-    span = max(lons) - min(lons)
-    moved = [lon + 360 if lon < 0 else lon for lon in lons]
-    return max(moved) - min(moved) + 1e-9 < span
+def _row_point(
+    row: CoverageRow, label: tuple[float, float] | None
+) -> tuple[float | None, float | None]:
+    if label is not None:
+        return label
+    if valid_coordinates(row.lat, row.lon):
+        return (row.lon, row.lat)
+    # no coordinates in the answer: the shipped point of a country without a shape, if any
+    return (
+        load_points().get(row.region, (None, None)) if row.kind != "subdivision" else (None, None)
+    )
 
 
 def build_model(coverage: Coverage) -> MapModel:
-    """Project the coverage for drawing (pure: no I/O)."""
-    rows = contact_rows(coverage, all_regions=True)
-    placed = [r for r in rows if r.lat is not None and r.lon is not None]
-    region_rows = [r for r in coverage.rows if valid_coordinates(r.lat, r.lon)]
-    lons = [float(r.lon) for r in placed if r.lon is not None]
-    lons += [float(r.lon) for r in region_rows if r.lon is not None]
-    shifted = _shift(lons)
-
-    def x_of(lon: float) -> float:
-        return lon + 360 if shifted and lon < 0 else lon
-
-    dots = [
-        Dot(x_of(float(r.lon)), float(r.lat), r.covered, r.institution, r.label, r.region_label)
-        for r in placed
-        if r.lat is not None and r.lon is not None
-    ]
-    # Covered first, so the uncovered dots (the point of the map) are drawn on top.
-    dots.sort(key=lambda d: (not d.covered, d.qid))
-    labels = [
-        RegionLabel(
-            x_of(float(r.lon)), float(r.lat), r.label or r.region, r.uncovered, r.institutions
+    """Everything the renderers draw, projected (pure: reads only the shipped shapes)."""
+    shapes = load_shapes()
+    subdivisions = any(r.kind == "subdivision" for r in coverage.rows)
+    regions: list[MapRegion] = []
+    for row in coverage.rows:
+        shape = None if row.kind == "subdivision" else shapes.get(row.region)
+        lon, lat = _row_point(row, shape.label if shape else None)
+        regions.append(
+            MapRegion(
+                qid=row.region,
+                label=_safe(row.label or row.region),
+                status=row.status,
+                institutions=row.institutions,
+                lon=lon,
+                lat=lat,
+                polygons=shape.polygons if shape else (),
+                type_counts=row.type_counts,
+                contacts=_contacts(row, coverage),
+                affiliates=row.affiliates,
+            )
         )
-        for r in region_rows
-        if r.lat is not None and r.lon is not None
-    ]
-    xs = [d.x for d in dots] + [lab.x for lab in labels]
-    ys = [d.y for d in dots] + [lab.y for lab in labels]
-    if not xs:
-        xs, ys = [-180.0, 180.0], [-60.0, 80.0]
-    west, east, south, north = min(xs), max(xs), min(ys), max(ys)
-    pad_x = max(1.0, (east - west) * 0.05)
-    pad_y = max(1.0, (north - south) * 0.05)
-    west, east = west - pad_x, east + pad_x
-    south, north = max(-90.0, south - pad_y), min(90.0, north + pad_y)
+    unc = sorted(
+        (r for r in regions if r.status == "uncovered"), key=lambda r: (-r.institutions, r.label)
+    )
+    for n, r in enumerate(unc, 1):
+        r.number = n
 
-    covered = sum(1 for d in dots if d.covered)
-    region = coverage.region
-    n_unc = len(coverage.uncovered())
+    seen: set[str] = set()
+    dots: list[Dot] = []
+    for c in contact_rows(coverage, all_regions=True):
+        if c.institution in seen or not valid_coordinates(c.lat, c.lon):
+            continue
+        seen.add(c.institution)
+        assert c.lon is not None and c.lat is not None
+        dots.append(
+            Dot(c.lon, c.lat, c.institution, _safe(c.label), _safe(c.region_label), c.covered)
+        )
+
+    kind = coverage.region.kind
+    pts_lon = [r.lon for r in regions if r.lon is not None]
+    pts_lat = [r.lat for r in regions if r.lat is not None]
+    pts_lon += [d.lon for d in dots]
+    pts_lat += [d.lat for d in dots]
+    context: list[tuple[Ring, ...]] = []
+    notes: list[str] = []
+    if subdivisions:
+        notes.append(SUBDIVISION_NOTE)
+        outline = shapes.get(coverage.region.qid) or shapes.get(coverage.region.parent or "")
+        if outline:
+            context.extend(outline.polygons)
+            pts_lon.append(outline.label[0])
+            pts_lat.append(outline.label[1])
+    lon0, lat0 = centre_of([float(v) for v in pts_lon], [float(v) for v in pts_lat])
+    projection = Projection.for_region(
+        "world" if kind == "world" or not pts_lon else "laea", lon0, lat0
+    )
+    units = {r.qid for r in regions}
+    if not subdivisions:
+        for qid, s in shapes.items():
+            if qid not in units and projection.visible(s.label[0], s.label[1], 80.0):
+                context.extend(s.polygons)
+
+    if kind == "world" or not pts_lon:
+        xs, _ = projection.forward([-180.0], [0.0])  # symmetric about the central meridian
+        _, ys = projection.forward([0.0, 0.0], [-58.0, 84.0])
+        half = abs(float(xs[0])) * 1.01
+        bounds = (-half, half, float(ys[0]), float(ys[1]))
+    else:
+        # the extent of the regions' own coordinates, the institutions and the parts of the
+        # shapes near them (a country spanning continents, like Russia, or with overseas parts,
+        # like France or Norway, is cut at the frame)
+        lons = [r.lon for r in coverage.rows if valid_coordinates(r.lat, r.lon)] + [
+            d.lon for d in dots
+        ]
+        lats = [r.lat for r in coverage.rows if valid_coordinates(r.lat, r.lon)] + [
+            d.lat for d in dots
+        ]
+        for row in coverage.rows:
+            shape = shapes.get(row.region)
+            if shape is None or row.lat is None or row.lon is None:
+                continue
+            for poly in shape.polygons:
+                rl = [p[0] for p in poly[0]]
+                ra = [p[1] for p in poly[0]]
+                if max(rl) - min(rl) > 25 or max(ra) - min(ra) > 15:
+                    continue
+                if abs(sum(rl) / len(rl) - row.lon) < 12 and abs(sum(ra) / len(ra) - row.lat) < 8:
+                    lons += rl
+                    lats += ra
+        if subdivisions and context:  # the country's outline (its largest part) in full
+            main = max(context, key=lambda poly: abs(ring_area(poly[0])))
+            lons += [p[0] for p in main[0]]
+            lats += [p[1] for p in main[0]]
+        if not lons:
+            lons, lats = [float(v) for v in pts_lon], [float(v) for v in pts_lat]
+        x, y = projection.forward(lons, lats)
+        x0, x1, y0, y1 = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+        pad = max(0.03 * max(x1 - x0, y1 - y0), 0.005)
+        bounds = (x0 - pad, x1 + pad, y0 - pad, y1 + pad)
+
+    n_unc = len(unc)
     missing = without_coordinates(coverage)
     subtitle = (
-        f"{len(coverage.rows)} regions, {n_unc} without a local Wikimedia affiliate; "
-        f"{len(dots)} institutions placed"
+        f"{len(regions)} regions: {sum(r.status == 'covered' for r in regions)} covered, "
+        f"{n_unc} uncovered, {sum(r.status == 'no_institutions' for r in regions)} without "
+        f"institutions; {len(dots)} institutions placed"
         + (f", {missing} without coordinates (not shown)" if missing else "")
     )
+    footer = [_safe(c) for c in coverage.caveats]
+    footer.append(_safe(provenance_line(coverage)))
+    footer.append(f"{shapes_credit()} {projection.name}.")
     return MapModel(
+        regions=regions,
         dots=dots,
-        labels=labels,
-        west=west,
-        east=east,
-        south=south,
-        north=north,
-        title=f"GLAM institutions and Wikimedia affiliates: {region.label or region.qid}",
+        projection=projection,
+        bounds=bounds,
+        title=_safe(
+            "Where GLAM institutions have no local Wikimedia affiliate: "
+            + (coverage.region.label or coverage.region.qid)
+        ),
         subtitle=subtitle,
-        footer=provenance_line(coverage),
-        covered_count=covered,
-        uncovered_count=len(dots) - covered,
+        footer=footer,
+        context=context,
+        notes=notes,
     )
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.1f}"
+def key_line(r: MapRegion, width: int = 70, numbered: bool = True) -> str:
+    """The key's line for an uncovered region: number, name, institutions, whom to contact.
+
+    >>> key_line(MapRegion("Q211", "Latvia", "uncovered", 12, 24.0, 57.0,
+    ...     contacts=(MapContact("WMEE", "Wikimedia Eesti"),), number=1))
+    '1 Latvia (12) → WMEE Wikimedia Eesti'
+    """
+    c = r.contact
+    who = f" → {c.code} {c.name}".rstrip() if c else " → no affiliate known"
+    number = f"{r.number} " if numbered else ""
+    return clip(f"{number}{r.label} ({r.institutions:,}){who}", width)
 
 
-def render_svg(model: MapModel) -> str:
-    """The map as a standalone SVG document (UTF-8 text)."""
-    margin, top, bottom = 40, 84, 50
-    span_x = (model.east - model.west) * model.x_scale
-    span_y = model.north - model.south
-    scale = min((WIDTH - 2 * margin) / span_x, MAX_PLOT_HEIGHT / span_y)
-    plot_w, plot_h = span_x * scale, span_y * scale
-    left = (WIDTH - plot_w) / 2
-    footer = wrap(model.footer, 170)
-    height = int(top + plot_h + bottom + 13 * (len(footer) - 1))
-
-    def px(x: float) -> float:
-        return left + (x - model.west) * model.x_scale * scale
-
-    def py(y: float) -> float:
-        return top + (model.north - y) * scale
-
-    esc = html.escape
-    out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="img" font-family="sans-serif">',
-        f"<title>{esc(model.title)}</title>",
-        f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
-        f'<rect x="{_fmt(left)}" y="{top}" width="{_fmt(plot_w)}" height="{_fmt(plot_h)}" '
-        'fill="#f7fbff" stroke="#bdbdbd"/>',
-    ]
-    step = graticule_step(max(model.east - model.west, model.north - model.south))
-    grid: list[str] = []
-    lon = math.ceil(model.west / step) * step
-    while lon <= model.east:
-        x = px(lon)
-        shown = ((lon + 180) % 360) - 180 if abs(lon) != 180 else lon
-        grid.append(
-            f'<line x1="{_fmt(x)}" y1="{top}" x2="{_fmt(x)}" y2="{_fmt(top + plot_h)}"/>'
-            f'<text x="{_fmt(x)}" y="{_fmt(top + plot_h + 14)}" text-anchor="middle" '
-            f'stroke="none" fill="#737373" font-size="10">{shown:g}°</text>'
-        )
-        lon += step
-    lat = math.ceil(model.south / step) * step
-    while lat <= model.north:
-        y = py(lat)
-        grid.append(
-            f'<line x1="{_fmt(left)}" y1="{_fmt(y)}" x2="{_fmt(left + plot_w)}" y2="{_fmt(y)}"/>'
-            f'<text x="{_fmt(left - 4)}" y="{_fmt(y + 3)}" text-anchor="end" stroke="none" '
-            f'fill="#737373" font-size="10">{lat:g}°</text>'
-        )
-        lat += step
-    out.append(f'<g stroke="{GRID_COLOUR}" stroke-width="0.6">{"".join(grid)}</g>')
-
-    radius = 4.0 if len(model.dots) < 2000 else 2.5
-    for cls, colour, wanted in (
-        ("covered", COVERED_COLOUR, True),
-        ("uncovered", UNCOVERED_COLOUR, False),
-    ):
-        out.append(f'<g class="{cls}" fill="{colour}" stroke="#ffffff" stroke-width="0.7">')
-        for d in model.dots:
-            if d.covered is wanted:
-                tip = esc(f"{d.label or d.qid} ({d.qid}) · {d.region_label}")
-                out.append(
-                    f'<a href="{esc(wikidata_url(d.qid))}"><circle cx="{_fmt(px(d.x))}" '
-                    f'cy="{_fmt(py(d.y))}" r="{radius}"><title>{tip}</title></circle></a>'
-                )
-        out.append("</g>")
-
-    font = 12 if len(model.labels) <= 60 else 10
-    labels = place_labels(model.labels, lambda x, y: (px(x), py(y)), font)
-    out.append(
-        f'<g font-size="{font}" text-anchor="middle" paint-order="stroke" stroke="#ffffff" '
-        'stroke-width="3" stroke-linejoin="round">'
-    )
-    for lab in labels:
-        weight = ' font-weight="bold"' if lab.uncovered else ""
-        colour = UNCOVERED_LABEL_COLOUR if lab.uncovered else LABEL_COLOUR
-        out.append(
-            f'<text x="{_fmt(px(lab.x))}" y="{_fmt(py(lab.y))}" fill="{colour}"{weight} '
-            f'dir="auto" unicode-bidi="plaintext">{esc(lab.text)}</text>'
-        )
-    out.append("</g>")
-
-    out.append(
-        f'<text x="{margin}" y="26" font-size="18" font-weight="bold" fill="#222">'
-        f"{esc(model.title)}</text>"
-        f'<text x="{margin}" y="46" font-size="12" fill="#444">{esc(model.subtitle)}</text>'
-    )
-    lx = margin + 5
-    out.append(
-        f'<g font-size="12" fill="#222"><circle cx="{lx}" cy="62" r="5" fill="{COVERED_COLOUR}"/>'
-        f'<text x="{lx + 9}" y="66">{esc(COVERED_LEGEND)} ({model.covered_count})</text>'
-        f'<circle cx="{lx + 300}" cy="62" r="5" fill="{UNCOVERED_COLOUR}"/>'
-        f'<text x="{lx + 309}" y="66">{esc(UNCOVERED_LEGEND)} ({model.uncovered_count})</text></g>'
-    )
-    for i, line in enumerate(footer):
-        out.append(
-            f'<text x="{margin}" y="{top + plot_h + 32 + 13 * i}" font-size="10" fill="#555">'
-            f"{esc(line)}</text>"
-        )
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def render_html(model: MapModel) -> str:
-    """A self-contained HTML page around :func:`render_svg`: no script, no external resource."""
-    esc = html.escape
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta http-equiv="Content-Security-Policy" '
-        "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(model.title)}</title>\n"
-        "<style>body{margin:0;background:#fff;font-family:sans-serif}"
-        "svg{display:block;max-width:100%;height:auto}</style>\n"
-        "</head>\n<body>\n"
-        f"{render_svg(model)}\n"
-        "</body>\n</html>\n"
-    )
-
-
-def _render_png(model: MapModel, path: Path) -> None:
+def _draw_png(model: MapModel, path: Path, fmt: str) -> None:
     from matplotlib import patheffects
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
-    fig = Figure(figsize=(10, 7), dpi=100)
+    proj = model.projection
+    fig = Figure(figsize=(WIDTH / 100, HEIGHT / 100), dpi=100)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.06, 0.08, 0.9, 0.77))
-    ax.set_facecolor("#f7fbff")
-    for covered, colour, name in (
-        (True, COVERED_COLOUR, f"{COVERED_LEGEND} ({model.covered_count})"),
-        (False, UNCOVERED_COLOUR, f"{UNCOVERED_LEGEND} ({model.uncovered_count})"),
-    ):
-        dots = [d for d in model.dots if d.covered is covered]
-        ax.scatter(
-            [d.x for d in dots],
-            [d.y for d in dots],
-            s=16 if len(model.dots) < 2000 else 6,
-            c=colour,
-            edgecolors="white",
-            linewidths=0.5,
-            label=name,
-            zorder=2 if covered else 3,
+    x0, x1, y0, y1 = model.bounds
+    # a wide map (the world) goes on top with the key below it; a compact one beside the key
+    wide = (x1 - x0) / max(y1 - y0, 1e-9) > 1.6
+    map_box = (0.01, 0.36, 0.98, 0.55) if wide else (0.01, 0.1, 0.66, 0.79)
+    ax = fig.add_axes(map_box)
+    ax.set_facecolor(SEA_COLOUR)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_color("#bdbdbd")
+
+    def project_ring(ring: Ring) -> np.ndarray:
+        arr = np.asarray(ring, dtype=float)
+        x, y = proj.forward(arr[:, 0], arr[:, 1])
+        return np.column_stack([x, y])
+
+    if model.context:
+        rings = [project_ring(p[0]) for p in model.context]
+        ax.add_collection(
+            PolyCollection(
+                rings, facecolors=CONTEXT_COLOUR, edgecolors="#bdbdbd", linewidths=0.4, zorder=1
+            )
         )
-    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
-    size = 9 if len(model.labels) <= 60 else 7
-    span_x = (model.east - model.west) * model.x_scale
-    scale = min(900 / span_x, 540 / (model.north - model.south))  # pixels a degree, roughly
-
-    def to_px(x: float, y: float) -> tuple[float, float]:
-        return ((x - model.west) * model.x_scale * scale, (model.north - y) * scale)
-
-    for lab in place_labels(model.labels, to_px, size * 100 / 72):
+    shaped = [r for r in model.regions if r.polygons]
+    polys: list[tuple[float, np.ndarray, str]] = []
+    for r in shaped:
+        for poly in r.polygons:
+            pr = project_ring(poly[0])
+            area = float(np.ptp(pr[:, 0]) * np.ptp(pr[:, 1]))
+            polys.append((area, pr, STATE_COLOURS[r.status]))
+    polys.sort(key=lambda t: -t[0])  # small ones (enclaves) on top of large ones
+    if polys:
+        ax.add_collection(
+            PolyCollection(
+                [p[1] for p in polys],
+                facecolors=[p[2] for p in polys],
+                edgecolors=BORDER_COLOUR,
+                linewidths=0.5,
+                zorder=2,
+            )
+        )
+    markers = [r for r in model.regions if not r.polygons and r.lon is not None]
+    if markers:
+        mx, my = proj.forward([r.lon for r in markers], [r.lat for r in markers])
+        ax.scatter(
+            mx,
+            my,
+            s=70,
+            c=[STATE_COLOURS[r.status] for r in markers],
+            edgecolors="#444444",
+            linewidths=0.7,
+            marker="s",
+            zorder=3,
+        )
+    if model.dots:
+        dx, dy = proj.forward([d.lon for d in model.dots], [d.lat for d in model.dots])
+        if len(model.dots) > HEXBIN_FROM:
+            x0, x1, _, _ = model.bounds
+            hb = ax.hexbin(
+                dx,
+                dy,
+                gridsize=int(70 * (x1 - x0) / max(1e-9, float(np.ptp(dx)) or (x1 - x0))) or 70,
+                mincnt=1,
+                bins="log",
+                cmap="Purples",
+                linewidths=0.2,
+                edgecolors="#ffffff",
+                alpha=0.9,
+                zorder=4,
+            )
+            cax = fig.add_axes((0.03, map_box[1] + 0.015, 0.15, 0.012))
+            bar = fig.colorbar(hb, cax=cax, orientation="horizontal")
+            bar.ax.tick_params(labelsize=7)
+            bar.set_label("institutions per hexagon", fontsize=7)
+        else:
+            ax.scatter(
+                dx,
+                dy,
+                s=9 if len(model.dots) < 500 else 4,
+                c=DOT_COLOUR,
+                edgecolors="white",
+                linewidths=0.3,
+                zorder=4,
+            )
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    unc = model.uncovered
+    # names where they fit inside the region's largest part (the numbers are always drawn)
+    px = min(map_box[2] * WIDTH / (x1 - x0), map_box[3] * HEIGHT / (y1 - y0))
+    name_size = 7.0
+    for r in model.regions:
+        if not r.polygons or r.lon is None or r.lat is None:
+            continue
+        main = max((p[0] for p in r.polygons), key=lambda ring: abs(ring_area(ring)))
+        width = float(np.ptp(project_ring(main)[:, 0])) * px
+        text = f"{r.number} {r.label}" if r.number else r.label
+        if len(text) * name_size * 100 / 72 * 0.6 > 0.75 * width:
+            continue
+        x, y = proj.forward(r.lon, r.lat)
         ax.text(
-            lab.x,
-            lab.y,
-            lab.text,
+            float(x),
+            float(y),
+            r.label,
+            ha="center",
+            va="top",
+            fontsize=name_size,
+            color="#7f2704" if r.number else "#303030",
+            path_effects=halo,
+            zorder=5,
+            parse_math=False,
+            clip_on=True,
+        )
+    for r in unc:
+        if r.lon is None or r.lat is None:
+            continue
+        x, y = proj.forward(r.lon, r.lat)
+        ax.annotate(
+            str(r.number),
+            (float(x), float(y)),
+            xytext=(0, 5 if r.polygons else 9),  # above the name, or a marker
+            textcoords="offset points",
             ha="center",
             va="center",
-            fontsize=size,
-            fontweight="bold" if lab.uncovered else "normal",
-            color=UNCOVERED_LABEL_COLOUR if lab.uncovered else LABEL_COLOUR,
+            fontsize=8 if len(unc) < 40 else 6.5,
+            fontweight="bold",
+            color="#7f2704",
             path_effects=halo,
-            zorder=4,
+            zorder=6,
+            parse_math=False,
+            clip_on=True,
         )
-    ax.set_xlim(model.west, model.east)
-    ax.set_ylim(model.south, model.north)
-    ax.set_aspect(1 / model.x_scale)
-    ax.grid(color=GRID_COLOUR, linewidth=0.6, zorder=0)
-    fig.legend(
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_anchor("N")
+
+    # the legend: the three states with their counts, dots or bins, markers
+    handles: list[object] = [
+        Patch(
+            facecolor=STATE_COLOURS[s],
+            edgecolor="#888888",
+            label=f"{STATE_NAMES[s]} ({model.count(s)})",
+        )
+        for s in ("covered", "uncovered", "no_institutions")
+    ]
+    if model.dots and len(model.dots) <= HEXBIN_FROM:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                color=DOT_COLOUR,
+                markersize=4,
+                label=f"institution ({len(model.dots):,})",
+            )
+        )
+    if markers:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="s",
+                linestyle="",
+                markerfacecolor="#ffffff",
+                markeredgecolor="#444444",
+                markersize=7,
+                label="region without a shipped shape (marker)",
+            )
+        )
+    legend = fig.legend(
+        handles=handles,
         loc="upper left",
-        fontsize=9,
+        bbox_to_anchor=(0.01, 0.345) if wide else (0.685, 0.89),
+        fontsize=8,
         frameon=False,
-        ncol=2,
-        markerscale=2,
-        bbox_to_anchor=(0.03, 0.92),
+        handlelength=1.5,
     )
-    fig.text(0.04, 0.955, model.title, fontsize=13, fontweight="bold")
-    fig.text(0.04, 0.925, model.subtitle, fontsize=9, color="#444444")
-    fig.text(0.04, 0.012, "\n".join(wrap(model.footer, 190)), fontsize=7, color="#555555")
+    for t in legend.get_texts():
+        t.set_parse_math(False)
+    if wide:  # the key right of the legend, in up to three columns
+        kx, ky, col_w, bottom, max_cols = 0.34, 0.345, 0.22, 0.09, 3
+    else:
+        kx, ky, col_w, bottom, max_cols = 0.69, 0.89 - 0.025 * (len(handles) + 1), 0.155, 0.1, 2
+    fig.text(
+        kx, ky, "Uncovered regions and whom to contact", fontsize=9, fontweight="bold", va="top"
+    )
+    lines = [key_line(r, 58) for r in unc] or ["none"]
+    size = 8.0
+    cols = 1
+    while True:
+        step = size * 1.4 / HEIGHT
+        per_col = -(-len(lines) // cols)
+        if ky - 0.03 - step * per_col >= bottom or (cols == max_cols and size <= 4.5):
+            break
+        if cols < max_cols:
+            cols += 1
+        else:
+            size -= 0.5
+    width = 58 if cols == 1 else int(col_w * WIDTH / (size * 100 / 72 * 0.6))
+    for i, line in enumerate(lines):
+        col, rowi = divmod(i, per_col)
+        fig.text(
+            kx + col * (col_w if cols > 1 else 0),
+            ky - 0.03 - step * rowi,
+            clip(line, width),
+            fontsize=size,
+            color="#333333",
+            parse_math=False,
+            va="top",
+        )
+    fig.text(0.01, 0.955, clip(model.title, 120), fontsize=13, fontweight="bold", parse_math=False)
+    fig.text(0.01, 0.925, clip(model.subtitle, 170), fontsize=9, color="#444444", parse_math=False)
+    notes = [*model.notes, *model.footer]
+    text = "\n".join(line for n in notes for line in textwrap.wrap(n, 200)[:3])
+    fig.text(0.01, 0.008, text, fontsize=6.5, color="#555555", parse_math=False, va="bottom")
     with warnings.catch_warnings():
         # Labels in scripts the default font lacks (CJK) draw as boxes rather than fail.
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from (current )?font")
         warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support")
-        fig.savefig(path, format="png", metadata={"Software": None})
+        fig.savefig(path, format=fmt, metadata={"Software": None} if fmt == "png" else None)
 
 
 def to_map(coverage: Coverage, path: str | os.PathLike[str]) -> int:
-    """Write the coverage map; the suffix picks the format: ``.html``, ``.svg`` or ``.png``.
+    """Write the coverage map; the suffix picks the format: ``.png``, ``.svg``, ``.html``.
 
     Args:
         coverage: the answer of :func:`glamgraph.coverage`.
         path: the file to write (replaced atomically).
 
     Returns:
-        The number of institution dots drawn.
+        The number of institutions drawn.
 
     Raises:
         BadInput: the suffix is none of ``.html``, ``.htm``, ``.svg``, ``.png``.
@@ -419,11 +587,10 @@ def to_map(coverage: Coverage, path: str | os.PathLike[str]) -> int:
         raise BadInput(f"map format not supported: {target.name} (use .html, .svg or .png)")
     model = build_model(coverage)
     with atomic_path(target) as tmp:
-        if suffix == ".png":
-            _render_png(model, tmp)
-        elif suffix == ".svg":
-            svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + render_svg(model) + "\n"
-            tmp.write_text(svg, encoding="utf-8")
+        if suffix in (".png", ".svg"):
+            _draw_png(model, tmp, suffix[1:])
         else:
+            from glamgraph.export.map_html import render_html
+
             tmp.write_text(render_html(model), encoding="utf-8")
     return len(model.dots)

@@ -41,7 +41,7 @@ from filelock import FileLock, Timeout
 from glamgraph.errors import BadInput, WriteError
 from glamgraph.export._common import shared_contact_rows
 from glamgraph.export.cells import raw_csv
-from glamgraph.export.geojson import to_geojson
+from glamgraph.export.geojson import to_geojson, to_institutions_geojson
 from glamgraph.export.maps import to_map
 from glamgraph.export.rdf import to_trig
 from glamgraph.export.runinfo import counts, to_run_json
@@ -51,7 +51,16 @@ from glamgraph.export.xlsx import to_xlsx
 from glamgraph.model import Coverage
 
 ExportFormat = Literal[
-    "regions", "unplaced", "contacts", "xlsx", "wikitext", "geojson", "html", "png", "trig"
+    "regions",
+    "unplaced",
+    "contacts",
+    "xlsx",
+    "wikitext",
+    "geojson",
+    "points",
+    "html",
+    "png",
+    "trig",
 ]
 
 #: A format writer: ``(coverage, path, all_regions)``; returning ``False`` means "nothing to
@@ -85,6 +94,7 @@ OUTPUTS: Final[tuple[Output, ...]] = (
     Output("xlsx", "contacts.xlsx", lambda c, p, a: to_xlsx(c, p, all_regions=a)),
     Output("wikitext", "contacts.wikitext", lambda c, p, a: to_wikitext(c, p, all_regions=a)),
     Output("geojson", "regions.geojson", lambda c, p, a: to_geojson(c, p)),
+    Output("points", "institutions.geojson", lambda c, p, a: to_institutions_geojson(c, p)),
     Output("html", "map.html", lambda c, p, a: to_map(c, p)),
     Output("png", "map.png", lambda c, p, a: to_map(c, p)),
     Output("trig", "graph.trig", _trig),
@@ -128,7 +138,7 @@ def select(outputs: Sequence[Output], formats: Iterable[str] | None) -> list[Out
     >>> select(OUTPUTS, ["pdf"])
     Traceback (most recent call last):
     ...
-    glamgraph.errors.BadInput: unknown output format 'pdf' (known: regions, unplaced, contacts, xlsx, wikitext, geojson, html, png, trig)
+    glamgraph.errors.BadInput: unknown output format 'pdf' (known: regions, unplaced, contacts, xlsx, wikitext, geojson, points, html, png, trig)
     """
     if formats is None:
         return list(outputs)
