@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 
@@ -65,11 +66,12 @@ def resolve(region: str, engine: Engine, *, lang: str = "en") -> Region:
         )
     if qid in vocab.CONTINENTS:
         return Region(qid, "continent", vocab.CONTINENTS[qid])
-    res = engine.run("region-info", items=[qid], lang=ids.check_lang(lang))
+    lang = ids.check_lang(lang)
+    res = engine.run("region-info", items=[qid])
     if not res.rows:
         raise UnknownRegion(f"unknown region: {region!r}")
     row = min(res.rows, key=lambda r: term_value(r, "coord") or "~")
-    label = term_value(row, "label") or qid
+    label = _labels_in(lang, [qid], engine).get(qid) or term_value(row, "label") or qid
     lat, lon = _point(row)
     dissolved = any(term_value(r, "dissolved") or term_bool(r, "historical") for r in res.rows)
     iso = term_value(row, "iso")
@@ -117,25 +119,58 @@ def units(
     if region.kind == "subdivision":
         return Records([region])
     if region.kind == "country":
-        res = engine.run("subdivisions-of-country", country=region.qid, lang=lang)
+        res = engine.run("subdivisions-of-country", country=region.qid)
         sink.append(res)
-        subs = _rows_to_regions(res, "unit", "subdivision", region.qid)
+        subs = _relabel(
+            _rows_to_regions(res, "unit", "subdivision", region.qid), lang, engine, sink
+        )
         if not subs:  # no first-level subdivision known (P150): the country is its own unit row
             return Records([region])
         return Records(sorted(subs, key=lambda r: (r.iso, ids.qid_number(r.qid))))
     continents = list(vocab.CONTINENTS) if region.kind == "world" else [region.qid]
     out: dict[str, Region] = {}
     for cont in continents:
-        res = engine.run("countries-of-continent", continent=cont, lang=lang)
+        res = engine.run("countries-of-continent", continent=cont)
         sink.append(res)
         for reg in _countries(res, cont):
             out.setdefault(reg.qid, reg)
+    out = {r.qid: r for r in _relabel(list(out.values()), lang, engine, sink)}
     by_iso: dict[str, list[Region]] = {}
     for reg in out.values():
         by_iso.setdefault(reg.iso, []).append(reg)
     return Records(
         sorted((v[0] for v in by_iso.values()), key=lambda r: (r.iso, ids.qid_number(r.qid)))
     )
+
+
+#: The language the region queries label in themselves (else ``mul``); any other comes from
+#: ``labels.rq`` (a language filter inside an OPTIONAL must be a constant on WDQS and QLever).
+QUERY_LABEL_LANG = "en"
+
+
+def _labels_in(
+    lang: str, qids: list[str], engine: Engine, sink: list[QueryResult] | None = None
+) -> dict[str, str]:
+    """The labels of ``qids`` in ``lang`` (none asked for English: the queries give it)."""
+    if lang == QUERY_LABEL_LANG or not qids:
+        return {}
+    found: dict[str, str] = {}
+    for i in range(0, len(qids), 300):
+        res = engine.run("labels", item=qids[i : i + 300], langs=[lang])
+        if sink is not None:
+            sink.append(res)
+        for row in res.rows:
+            if (q := term_qid(row, "item")) and (label := term_value(row, "label")):
+                found.setdefault(q, label)
+    return found
+
+
+def _relabel(
+    regs: list[Region], lang: str, engine: Engine, sink: list[QueryResult]
+) -> list[Region]:
+    """``regs`` with their labels in ``lang`` where there is one."""
+    found = _labels_in(ids.check_lang(lang), [r.qid for r in regs], engine, sink)
+    return [dataclasses.replace(r, label=found[r.qid]) if r.qid in found else r for r in regs]
 
 
 def _countries(res: QueryResult, continent: str) -> list[Region]:
