@@ -73,6 +73,7 @@ _COMMANDS = (
     ("glamgraph.cli.query", "query"),
     ("glamgraph.cli.coverage", "coverage"),
     ("glamgraph.cli.fix_countries", "fix_countries"),
+    ("glamgraph.cli.doctor", "doctor"),
 )
 
 
