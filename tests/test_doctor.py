@@ -69,7 +69,9 @@ def test_production_sizes_follow_the_harvest(oxigraph_server) -> None:  # type: 
     by = {(c.query, c.size): c for c in report.checks}
     assert by[("class-closure", "production")].values == 10  # the GLAM roots and look-alikes
     assert by[("institutions-of-classes", "production")].values > 1
-    assert by[("institution-details", "production")].rows > by[("institution-details", "small")].rows
+    assert (
+        by[("institution-details", "production")].rows > by[("institution-details", "small")].rows
+    )
     assert by[("region-info", "production")].values == 9
 
 

@@ -3,14 +3,19 @@ sized by the engine's kind, giving the same tables as the per-country plan."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from glamgraph import harvest, vocab
 from glamgraph.sparql.embedded import EmbeddedEngine
 
-from conftest import WORLD_FILES
-
-FETCH = {"institutions-of-classes", "institutions-by-class-and-country", "institutions-without-country"}
+WORLD_FILES = sorted((Path(__file__).resolve().parent / "world").glob("*.ttl"))
+FETCH = {
+    "institutions-of-classes",
+    "institutions-by-class-and-country",
+    "institutions-without-country",
+}
 
 
 def _engine(kind: str) -> EmbeddedEngine:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from glamgraph import querylint, queries
+from glamgraph import queries, querylint
 from glamgraph.querylint import RULES, lint_text
 
 #: Findings waived on this branch, by (query, rule): the files are edited on another branch,
@@ -131,7 +131,9 @@ def test_an_outer_variable_in_a_not_exists_inside_an_optional_fires() -> None:
 
 def test_a_header_can_waive_a_rule_with_a_reason_only() -> None:
     bad, _ = BAD_AND_GOOD["values-product"]
-    waived = bad.replace("# engines: wdqs\n", "# engines: wdqs\n# lint-allow: values-product tiny\n")
+    waived = bad.replace(
+        "# engines: wdqs\n", "# engines: wdqs\n# lint-allow: values-product tiny\n"
+    )
     assert lint_text(waived, "q") == []
     no_reason = bad.replace("# engines: wdqs\n", "# engines: wdqs\n# lint-allow: values-product\n")
     assert [f.rule for f in lint_text(no_reason, "q")] == ["values-product"]
