@@ -55,9 +55,9 @@ def _harvest_batches() -> dict[str, int]:
         hv = importlib.import_module("glamgraph.harvest")
     except Exception:  # any failure means "not there yet"
         return {"class": 0, "country": 0, "admin": 0}
-    return {
-        "class": int(getattr(hv, "CLASS_BATCH", 0)),
-        "country": int(getattr(hv, "COUNTRY_BATCH", 0)),
+    return {  # class and country: the former plan's sizes (the current plan sizes by kind)
+        "class": int(getattr(hv, "CLASS_BATCH", 250)),
+        "country": int(getattr(hv, "COUNTRY_BATCH", 60)),
         "admin": int(getattr(hv, "ADMIN_BATCH", 0)),
     }
 
@@ -199,7 +199,7 @@ def list_countries(rec: Recorder) -> tuple[list[str], set[str]]:
     current: set[str] = set()
     historical: set[str] = set()
     for cont in vocab.CONTINENTS:
-        res = rec.run("regions", "countries-of-continent", cont, continent=cont, lang="en")
+        res = rec.run("regions", "countries-of-continent", cont, continent=cont)
         current |= set(res.qids("country"))
     for cont in vocab.CONTINENTS:
         res = rec.run("regions", "historical-countries-of-continent", cont, continent=cont)
@@ -215,8 +215,16 @@ class _Admin:
     historical: bool = False
 
 
-def run_plan(engine: Engine, batches: dict[str, int], rec: Recorder) -> PlanOutcome:
+def run_plan(
+    engine: Engine, batches: dict[str, int], rec: Recorder, shape: str = "by-class"
+) -> PlanOutcome:
     """glamgraph's plan: classes once, plain ``wdt:P31`` by batches, P131 chains level by level.
+
+    ``shape`` is ``by-class`` (glamgraph's plan for a continent or the world:
+    ``institutions-of-classes`` over the class batches of ``glamgraph.harvest.class_batches`` for
+    this engine's kind, no country ``VALUES``, countries kept in the client) or ``by-country``
+    (the former plan: ``institutions-by-class-and-country`` over class x country batches, the
+    same for the historical countries, then ``institutions-without-country``).
 
     Every query goes through ``rec`` (timings); a query that times out or fails ends the plan
     with a :class:`RuntimeError`.
@@ -233,6 +241,41 @@ def run_plan(engine: Engine, batches: dict[str, int], rec: Recorder) -> PlanOutc
     glam = by_number(c for c, rs in under.items() if rs & set(ROOTS) and not rs & set(LOOKALIKES))
 
     by_country: dict[str, set[str]] = {c: set() for c in countries}
+    if shape == "by-class":
+        from glamgraph import harvest as hv
+
+        admins_of: dict[str, set[str]] = {}
+        hist_items: set[str] = set()
+        for cb in hv.class_batches(glam, engine, ROOTS):
+            res = rec.run("by-class", "institutions-of-classes", **{"class": list(cb)})
+            for row in res.rows:
+                item = term_qid(row, "item")
+                if item is None:
+                    continue
+                if row.get("country") is None:
+                    admins = admins_of.setdefault(item, set())
+                    if (a := term_qid(row, "admin")) is not None:
+                        admins.add(a)
+                    continue
+                country = term_qid(row, "country")
+                if country in by_country:
+                    by_country[country].add(item)
+                elif country in historical:
+                    hist_items.add(item)
+    else:
+        admins_of, hist_items = _by_country(rec, glam, countries, historical, batches, by_country)
+    return _chains_and_count(rec, batches, current, historical, by_country, admins_of, hist_items)
+
+
+def _by_country(
+    rec: Recorder,
+    glam: list[str],
+    countries: list[str],
+    historical: set[str],
+    batches: dict[str, int],
+    by_country: dict[str, set[str]],
+) -> tuple[dict[str, set[str]], set[str]]:
+    """The former plan's institution queries: class x country batches, historical, no P17."""
     for cb in chunks(glam, batches["class"]):
         for kb in chunks(countries, batches["country"]):
             res = rec.run(
@@ -244,8 +287,6 @@ def run_plan(engine: Engine, batches: dict[str, int], rec: Recorder) -> PlanOutc
                 item, country = term_qid(row, "item"), term_qid(row, "country")
                 if item and country in by_country:
                     by_country[country].add(item)
-    placed = set().union(*by_country.values())
-
     hist_items: set[str] = set()
     if historical:
         for cb in chunks(glam, batches["class"]):
@@ -266,7 +307,19 @@ def run_plan(engine: Engine, batches: dict[str, int], rec: Recorder) -> PlanOutc
             admins = admins_of.setdefault(item, set())
             if (a := term_qid(row, "admin")) is not None:
                 admins.add(a)
+    return admins_of, hist_items
 
+
+def _chains_and_count(
+    rec: Recorder,
+    batches: dict[str, int],
+    current: set[str],
+    historical: set[str],
+    by_country: dict[str, set[str]],
+    admins_of: dict[str, set[str]],
+    hist_items: set[str],
+) -> PlanOutcome:
+    """P131 chains level by level, then the counts and unplaced items by the contract's rules."""
     info: dict[str, _Admin] = {}
     frontier = set().union(*admins_of.values()) if admins_of else set()
     for _level in range(MAX_CHAIN_DEPTH):
@@ -518,19 +571,22 @@ def bench_plan(
     result["warmup_s"] = time.perf_counter() - t0
     say(f"warm-up (count every triple): {result['warmup_s']:.1f} s")
 
-    prec = Recorder(engine, "plan")
-    try:
-        plan = run_plan(engine, args.batches, prec)
-    except RuntimeError as exc:  # a plan query timed out or failed
-        result["plan"] = _summary(prec, "FAIL", [str(exc)])
-        result["plan"]["unplaced"] = 0
-    else:
-        pstatus, pdiffs = check(plan, expected, unplaced=True)
-        result["plan"] = _summary(prec, pstatus, pdiffs)
-        result["plan"]["unplaced"] = len(plan.unplaced)
-    say(_line("plan", result["plan"]))
-    for step, (q, s) in prec.steps().items():
-        say(f"    {step:<15} {q:>4} queries {s:8.2f} s")
+    for key, shape in (("plan_former", "by-country"), ("plan", "by-class")):
+        prec = Recorder(engine, key)
+        try:
+            plan = run_plan(engine, args.batches, prec, shape)
+        except RuntimeError as exc:  # a plan query timed out or failed
+            result[key] = _summary(prec, "FAIL", [str(exc)])
+            result[key]["unplaced"] = 0
+        else:
+            pstatus, pdiffs = check(plan, expected, unplaced=True)
+            result[key] = _summary(prec, pstatus, pdiffs)
+            result[key]["unplaced"] = len(plan.unplaced)
+        result[key]["shape"] = shape
+        say(_line(f"plan {shape}", result[key]))
+        for step, (q, s) in prec.steps().items():
+            say(f"    {step:<15} {q:>4} queries {s:8.2f} s")
+    say(_side_by_side(result["plan_former"], result["plan"]))
 
     glam = expected["glam_classes"]
     countries = list(expected["countries"])
@@ -582,7 +638,12 @@ def harvest_batches() -> dict[str, int]:
 def ok(result: dict[str, Any]) -> bool:
     """Whether the plan passed and the naive plan did not fail."""
     naive = result.get("naive")
-    return bool(result["plan"]["check"] == "PASS" and (not naive or naive["check"] != "FAIL"))
+    former = result.get("plan_former", {"check": "PASS"})
+    return bool(
+        result["plan"]["check"] == "PASS"
+        and former["check"] == "PASS"
+        and (not naive or naive["check"] != "FAIL")
+    )
 
 
 def _summary(rec: Recorder, status: str, diffs: list[str]) -> dict[str, Any]:
@@ -597,6 +658,25 @@ def _summary(rec: Recorder, status: str, diffs: list[str]) -> dict[str, Any]:
         "diffs": diffs[:20],
         "records": [asdict(r) | {"server_s": r.server_s} for r in rec.records],
     }
+
+
+def _side_by_side(former: dict[str, Any], now: dict[str, Any]) -> str:
+    """The former (class x country) plan and the current (by class) plan, step by step."""
+    steps = list(dict.fromkeys([*former["steps"], *now["steps"]]))
+    lines = [f"{'step':<15} {'former q':>9} {'former s':>9} {'now q':>6} {'now s':>8}"]
+    for step in steps:
+        f = former["steps"].get(step, {"queries": 0, "server_s": 0.0})
+        n = now["steps"].get(step, {"queries": 0, "server_s": 0.0})
+        lines.append(
+            f"{step:<15} {f['queries']:>9} {f['server_s']:>9.2f} {n['queries']:>6} "
+            f"{n['server_s']:>8.2f}"
+        )
+    lines.append(
+        f"{'total':<15} {former['queries']:>9} {former['server_s']:>9.2f} {now['queries']:>6} "
+        f"{now['server_s']:>8.2f}   checks {former['check']}/{now['check']}, unplaced "
+        f"{former['unplaced']}/{now['unplaced']}"
+    )
+    return "plans side by side (former by-country / now by-class):\n    " + "\n    ".join(lines)
 
 
 def _line(name: str, s: dict[str, Any]) -> str:
@@ -619,6 +699,11 @@ TABLE_COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
     ("institutions", lambda r: f"{r['n']:,}"),
     ("triples", lambda r: f"{r['world']['triples'] / 1e6:.2f}M"),
     ("load s", lambda r: f"{r['store']['load_s']:.1f}"),
+    ("former plan q", lambda r: str(r["plan_former"]["queries"]) if "plan_former" in r else "-"),
+    (
+        "former plan s",
+        lambda r: f"{r['plan_former']['server_s']:.2f}" if "plan_former" in r else "-",
+    ),
     ("plan q", lambda r: str(r["plan"]["queries"])),
     ("plan server s", lambda r: f"{r['plan']['server_s']:.2f}"),
     (

@@ -9,7 +9,7 @@ The flow of :func:`coverage`:
 3. put everything into the knowledge graph (:mod:`glamgraph.graph`): one named graph per query
    result, per module revision, per registry file, and the derived placement graph, with PROV;
 4. count institutions per unit and find the covering affiliates **by SPARQL over that graph**
-   (``queries/coverage-*.rq``);
+   (``queries/graph/coverage-*.rq``);
 5. find the nearest affiliate of each uncovered region with networkx (:mod:`glamgraph.network`).
 
 Rules: a unit is covered by a recognised chapter or user group whose country (or operating area)
@@ -34,7 +34,7 @@ from urllib.parse import quote, urlsplit
 
 from glamgraph import graph as kg
 from glamgraph import harvest as hv
-from glamgraph import network, regions, vocab
+from glamgraph import network, queries, regions, vocab
 from glamgraph.errors import BadInput, UnknownRegion
 from glamgraph.model import Affiliate, Contact, Coverage, CoverageRow, Institution, Region
 from glamgraph.sparql import Engine, QueryResult, get_engine, term_qid, term_value
@@ -267,8 +267,8 @@ def coverage(
     ds = builder.build()
 
     geng = kg.engine_for(ds)
-    counts_res = geng.run("coverage-institutions-per-unit")
-    covers_res = geng.run("coverage-affiliates-per-unit")
+    counts_res = geng.run(queries.load_graph("coverage-institutions-per-unit"))
+    covers_res = geng.run(queries.load_graph("coverage-affiliates-per-unit"))
     counts = {
         q: int(term_value(r, "institutions") or 0)
         for r in counts_res.rows

@@ -13,7 +13,7 @@ Every source goes into its own named graph, described with PROV-O in the provena
 
 The store is Oxigraph through ``oxrdflib`` (rdflib's in-memory store is about 30× slower for a
 GROUP BY over 300k triples); quads are written as N-Quads and bulk-loaded, never one by one.
-Coverage is then computed by SPARQL files (``queries/coverage-*.rq``) over this Dataset.
+Coverage is then computed by SPARQL files (``queries/graph/coverage-*.rq``) over this Dataset.
 
 >>> ds = new_dataset()
 >>> load_quads(ds, [(iri("http://example.org/s"), iri("http://example.org/p"), lit("o"),
@@ -295,6 +295,7 @@ def _rows_labels(row: Row) -> Iterable[tuple[str, str, str]]:
 ROW_CONVERTERS: dict[str, Callable[[Row], Iterable[tuple[str, str, str]]]] = {
     "institutions-by-class-and-country": _rows_institutions,
     "institutions-without-country": _rows_institutions,
+    "institutions-of-classes": _rows_institutions,
     "institution-details": _rows_details,
     "admin-parents": _rows_admin,
     "countries-of-continent": _rows_regions("country"),

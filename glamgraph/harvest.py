@@ -5,29 +5,33 @@ The plan (never ``wdt:P31/wdt:P279*`` per country):
 
 1. **Classes, once**: one ``class-closure`` query gives the subclass closure of the GLAM roots and
    of the look-alike roots together; the look-alike subtrees are removed (cached per engine).
-2. **Institutions with a country**: ``institutions-by-class-and-country`` with a plain
-   ``wdt:P31`` over batches of resolved classes and batches of countries; a part that times out is
-   halved (``Engine.run_split``).
-3. **Institutions without a country**: ``institutions-without-country`` per class batch (with its
-   ``P131`` targets), then the distinct ``P131`` targets are resolved level by level in batches
-   (``admin-parents``): the first ``P17`` up the chain, or the first item that is itself a current
-   country. Never an unbounded ``P131*`` over a continent.
+2. **Institutions of a continent or the world**: ``institutions-of-classes`` over batches of
+   resolved classes with a plain ``wdt:P31`` and no country ``VALUES`` (WDQS would join a class x
+   country cross product): each row brings the item's ``P17`` (or none) and its ``P131`` targets;
+   the client keeps current countries of the region, historical ones, and items without ``P17``.
+   Batch sizes follow the engine's kind (:data:`CLASS_BATCH_BY_KIND`: small on WDQS, where each
+   GLAM root also gets a query of its own, large elsewhere); a part that times out is halved
+   (``Engine.run_split``). **Of a country or subdivision**: ``institutions-by-class-and-country``
+   with that one country, and ``institutions-without-country`` per class batch for the items
+   without ``P17`` (world-wide: their ``P131`` chain may lead into the country).
+3. **Chains of items without a country**: the distinct ``P131`` targets are resolved level by
+   level in batches (``admin-parents``): the first ``P17`` up the chain, or the first item that is
+   itself a current country. Never an unbounded ``P131*`` over a continent.
 4. **Historical countries**: institutions whose only country is a historical one (or that have
    none) are reported apart (:class:`~glamgraph.model.Unplaced`), never counted.
 5. **Details** in batches: ``labels`` in the user's languages, then ``institution-details``:
    classes, ``P131``, coordinates, website, email, phone, street address.
 
-Number of queries for a continent with ``C`` countries, ``K`` GLAM classes, ``N`` institutions,
-``A`` distinct administrative entities met per chain level and ``L`` chain levels (at most
-:data:`MAX_CHAIN_DEPTH`)::
+Number of queries for a continent with ``K`` GLAM classes (``B`` per batch for the engine's kind,
+``R`` roots alone on WDQS), ``N`` institutions, ``A`` distinct administrative entities met per
+chain level and ``L`` chain levels (at most :data:`MAX_CHAIN_DEPTH`)::
 
     1 (countries) + 1 (classes, cached) + 1 (historical countries)
-    + ceil(C/COUNTRY_BATCH) * ceil(K/CLASS_BATCH)      institutions with P17
-    + ceil(K/CLASS_BATCH)                              historical-country P17 (if any)
-    + ceil(K/CLASS_BATCH)                              institutions without P17
+    + ceil(K/B) (+ R on WDQS)                          institutions, with or without P17
     + sum over levels of ceil(A/ADMIN_BATCH)           P131 chains
     + 2 * ceil(N/DETAIL_BATCH) + ceil(T/DETAIL_BATCH)  labels, details, class labels
 
+For a country: ``2 * ceil(K/B)`` (with P17 in the country, without P17) instead of the second line.
 plus the halves of any part that timed out. :attr:`Harvest.queries_sent` reports the real count.
 """
 
@@ -35,9 +39,9 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from glamgraph import ids, regions, vocab
 from glamgraph.errors import BadInput
@@ -46,8 +50,19 @@ from glamgraph.sparql import Engine, QueryResult, get_engine, term_bool, term_qi
 
 log = logging.getLogger(__name__)
 
+#: GLAM classes per institutions query, by engine kind. WDQS (Blazegraph, 60 s deadline) gets
+#: small batches, and each GLAM root (where most items sit) a query of its own; engines without
+#: that deadline take the whole closure in one or a few queries.
+CLASS_BATCH_BY_KIND: Final[Mapping[str, int]] = {
+    "wdqs": 40,
+    "qlever": 2000,
+    "oxigraph": 1000,
+    "virtuoso": 1000,
+    "embedded": 1000,
+    "generic": 1000,
+}
+#: The class batch of an engine whose kind is not in :data:`CLASS_BATCH_BY_KIND`.
 CLASS_BATCH = 250
-COUNTRY_BATCH = 60
 ADMIN_BATCH = 250
 DETAIL_BATCH = 300
 MAX_CHAIN_DEPTH = 12
@@ -62,6 +77,56 @@ def chunks(seq: Sequence[T], size: int) -> list[Sequence[T]]:
     [[1, 2], [3, 4], [5]]
     """
     return [seq[i : i + size] for i in range(0, len(seq), size)]
+
+
+def engine_kinds(engine: Engine) -> tuple[str, ...]:
+    """The kinds of the engines behind ``engine`` (every engine of a fallback chain).
+
+    >>> from glamgraph.sparql import get_engine, Settings
+    >>> engine_kinds(get_engine("wdqs", Settings(use_cache=False)))
+    ('wdqs', 'qlever')
+    """
+    chain = getattr(engine, "engines", None) or (engine,)
+    kinds = []
+    for eng in chain:
+        kind = str(getattr(eng, "kind", "generic"))
+        if kind == "generic" and eng.name in CLASS_BATCH_BY_KIND:  # a known public engine by name
+            kind = eng.name
+        kinds.append(kind)
+    return tuple(dict.fromkeys(kinds))
+
+
+def class_batch(engine: Engine) -> int:
+    """Classes per institutions query for ``engine``: the smallest over its fallback chain.
+
+    >>> from glamgraph.sparql import get_engine, Settings
+    >>> class_batch(get_engine("wdqs", Settings(use_cache=False)))
+    40
+    """
+    return min(CLASS_BATCH_BY_KIND.get(k, CLASS_BATCH) for k in engine_kinds(engine))
+
+
+def class_batches(classes: Sequence[str], engine: Engine, roots: Iterable[str]) -> list[list[str]]:
+    """``classes`` cut into the batches the institutions queries send to ``engine``.
+
+    On WDQS (anywhere in the chain) each root comes first, alone: most items sit on the roots
+    themselves (museum, library...), and a batch holding several of them would time out.
+
+    >>> from glamgraph.sparql import get_engine, Settings
+    >>> eng = get_engine("wdqs", Settings(use_cache=False))
+    >>> class_batches(["Q1", "Q2", "Q3"], eng, roots=["Q2"])
+    [['Q2'], ['Q1', 'Q3']]
+    >>> class_batches(["Q1", "Q2", "Q3"], get_engine("snapshot"), roots=["Q2"])
+    [['Q1', 'Q2', 'Q3']]
+    >>> class_batch(get_engine("snapshot")) >= 1000
+    True
+    """
+    size = class_batch(engine)
+    if "wdqs" not in engine_kinds(engine):
+        return [list(part) for part in chunks(list(classes), size)]
+    alone = [c for c in dict.fromkeys(roots) if c in set(classes)]
+    rest = [c for c in classes if c not in set(alone)]
+    return [[c] for c in alone] + [list(part) for part in chunks(rest, size)]
 
 
 @dataclass(frozen=True)
@@ -301,31 +366,17 @@ def harvest(
     if reg.kind not in ("world", "continent"):
         continents = []
 
-    n_class = math.ceil(len(classes) / CLASS_BATCH)
-    planned = math.ceil(len(countries) / COUNTRY_BATCH) * n_class + 2 * n_class + len(continents)
+    batches = class_batches(classes, engine, roots or vocab.DEFAULT_GLAM_ROOTS)
+    by_class = reg.kind in ("world", "continent")
+    planned = (1 if by_class else 2) * len(batches) + len(continents)
     bar = tqdm(total=planned, desc=f"harvest {reg.qid}", unit="query", disable=quiet, leave=False)
 
     def tick() -> None:
         bar.update(1)
 
-    # 2. institutions with a current country (truthy P17)
     item_countries: dict[str, set[str]] = {}
     country_set = set(countries)
-    for cpart in chunks(countries, COUNTRY_BATCH):
-        for kpart in chunks(classes, CLASS_BATCH):
-            res = engine.run_split(
-                "institutions-by-class-and-country",
-                split="class",
-                values=list(kpart),
-                country=list(cpart),
-            )
-            results.append(res)
-            tick()
-            for row in res.rows:
-                item, c = term_qid(row, "item"), term_qid(row, "country")
-                if item and c in country_set:
-                    item_countries.setdefault(item, set()).add(c)
-    # 4a. institutions whose P17 is a historical country of the continent(s)
+    # 4a. the historical countries of the continent(s): reported apart, never counted
     historical: set[str] = set()
     for cont in continents:
         res = engine.run("historical-countries-of-continent", continent=cont)
@@ -333,33 +384,23 @@ def harvest(
         tick()
         historical |= set(res.qids("country"))
     hist_items: dict[str, set[str]] = {}
-    if historical:
-        for kpart in chunks(classes, CLASS_BATCH):
-            res = engine.run_split(
-                "institutions-by-class-and-country",
-                split="class",
-                values=list(kpart),
-                country=sorted(historical, key=ids.qid_number),
-            )
-            results.append(res)
-            tick()
-            for row in res.rows:
-                item, c = term_qid(row, "item"), term_qid(row, "country")
-                if item and c:
-                    hist_items.setdefault(item, set()).add(c)
-    # 3. institutions without P17, and their P131 targets
     no_p17: dict[str, set[str]] = {}
-    for kpart in chunks(classes, CLASS_BATCH):
-        res = engine.run_split("institutions-without-country", split="class", values=list(kpart))
-        results.append(res)
-        tick()
-        for row in res.rows:
-            item = term_qid(row, "item")
-            if item is None:
-                continue
-            admins = no_p17.setdefault(item, set())
-            if (a := term_qid(row, "admin")) is not None:
-                admins.add(a)
+    if by_class:
+        # 2. a continent or the world: classes only, countries kept in the client
+        _institutions_of_classes(
+            engine,
+            batches,
+            country_set,
+            historical,
+            item_countries,
+            hist_items,
+            no_p17,
+            results,
+            tick,
+        )
+    else:
+        # 2. a country or subdivision: that one country, then 3. the items without P17
+        _institutions_of_country(engine, batches, countries, item_countries, no_p17, results, tick)
     chains = _Chains(engine, results, tick)
     chains.walk(no_p17)
     unplaced: dict[str, Unplaced] = {}
@@ -469,6 +510,85 @@ def harvest(
         outside,
         {q: chain_countries[q] for q in sorted(chain_countries, key=ids.qid_number)},
     )
+
+
+def _institutions_of_classes(
+    engine: Engine,
+    batches: Sequence[Sequence[str]],
+    countries: set[str],
+    historical: set[str],
+    item_countries: dict[str, set[str]],
+    hist_items: dict[str, set[str]],
+    no_p17: dict[str, set[str]],
+    results: list[QueryResult],
+    tick: Callable[[], None],
+) -> None:
+    """``institutions-of-classes`` per class batch, its rows sorted into the three dicts.
+
+    ``item_countries``: items with a P17 among ``countries``; ``hist_items``: with a P17 among
+    ``historical``; ``no_p17``: items with no P17 at all, with their P131 targets. An item whose
+    P17 is elsewhere is in none of them.
+    """
+    with_p17: set[str] = set()
+    for part in batches:
+        res = engine.run_split("institutions-of-classes", split="class", values=list(part))
+        results.append(res)
+        tick()
+        for row in res.rows:
+            item = term_qid(row, "item")
+            if item is None:
+                continue
+            if row.get("country") is None:
+                admins = no_p17.setdefault(item, set())
+                if (a := term_qid(row, "admin")) is not None:
+                    admins.add(a)
+                continue
+            with_p17.add(item)  # any P17, even an "unknown value" that is no item
+            c = term_qid(row, "country")
+            if c in countries:
+                item_countries.setdefault(item, set()).add(c)
+            elif c in historical:
+                hist_items.setdefault(item, set()).add(c)
+    for item in with_p17 & no_p17.keys():  # cannot happen with one OPTIONAL P17; kept safe
+        del no_p17[item]
+
+
+def _institutions_of_country(
+    engine: Engine,
+    batches: Sequence[Sequence[str]],
+    countries: Sequence[str],
+    item_countries: dict[str, set[str]],
+    no_p17: dict[str, set[str]],
+    results: list[QueryResult],
+    tick: Callable[[], None],
+) -> None:
+    """The items of one country by class batch, then the items without P17 (world-wide)."""
+    country_set = set(countries)
+    for country in countries:
+        for part in batches:
+            res = engine.run_split(
+                "institutions-by-class-and-country",
+                split="class",
+                values=list(part),
+                country=[country],
+            )
+            results.append(res)
+            tick()
+            for row in res.rows:
+                item, c = term_qid(row, "item"), term_qid(row, "country")
+                if item and c in country_set:
+                    item_countries.setdefault(item, set()).add(c)
+    for part in batches:
+        res = engine.run_split("institutions-without-country", split="class", values=list(part))
+        results.append(res)
+        tick()
+        for row in res.rows:
+            item = term_qid(row, "item")
+            if item is None:
+                continue
+            admins = no_p17.setdefault(item, set())
+            if (a := term_qid(row, "admin")) is not None:
+                admins.add(a)
 
 
 def _details(

@@ -102,13 +102,29 @@ def _queries_dir() -> Path:
     return Path(str(resources.files("glamgraph") / "queries"))
 
 
-def names() -> list[str]:
-    """The names of the shipped queries (file stems), sorted.
+#: The sub-folder of ``queries/`` holding the queries that run over glamgraph's own knowledge
+#: graph (a run's Dataset), not over Wikidata: they are not offered to run on an endpoint.
+GRAPH_FOLDER: Final = "graph"
 
-    >>> "countries-of-continent" in names()
-    True
+
+def names() -> list[str]:
+    """The names of the shipped endpoint queries (file stems in ``queries/``), sorted.
+
+    The knowledge-graph queries (``queries/graph/``) are not among them: see :func:`graph_names`.
+
+    >>> "countries-of-continent" in names(), "coverage-institutions-per-unit" in names()
+    (True, False)
     """
     return sorted(p.stem for p in _queries_dir().glob("*.rq"))
+
+
+def graph_names() -> list[str]:
+    """The names of the shipped queries over glamgraph's knowledge graph (``queries/graph/``).
+
+    >>> graph_names()
+    ['coverage-affiliates-per-unit', 'coverage-institutions-per-unit']
+    """
+    return sorted(p.stem for p in (_queries_dir() / GRAPH_FOLDER).glob("*.rq"))
 
 
 def parse(name: str, text: str, path: str = "") -> Query:
@@ -257,7 +273,7 @@ def _unroll(text: str, block: re.Match[str], pname: str, terms: list[str]) -> st
 
 @cache
 def load(name: str) -> Query:
-    """Load a shipped query by name (its file stem).
+    """Load a shipped endpoint query by name (its file stem).
 
     >>> load("countries-of-continent").params["continent"].type
     'qid'
@@ -267,6 +283,22 @@ def load(name: str) -> Query:
     path = _queries_dir() / f"{name}.rq"
     if not path.is_file():
         raise UnknownQuery(f"unknown query: {name!r} (known: {', '.join(names())})")
+    return parse(name, path.read_text(encoding="utf-8"), str(path))
+
+
+@cache
+def load_graph(name: str) -> Query:
+    """Load a shipped knowledge-graph query (``queries/graph/``) by name.
+
+    >>> load_graph("coverage-institutions-per-unit").engines
+    ('graph',)
+    """
+    if _QUERY_NAME_RE.fullmatch(name) is None:
+        raise UnknownQuery(f"unknown query name: {name!r}")
+    path = _queries_dir() / GRAPH_FOLDER / f"{name}.rq"
+    if not path.is_file():
+        known = ", ".join(graph_names())
+        raise UnknownQuery(f"unknown knowledge-graph query: {name!r} (known: {known})")
     return parse(name, path.read_text(encoding="utf-8"), str(path))
 
 

@@ -9,8 +9,10 @@ refused with the candidates, an unknown one with the closest names. Its unit row
 countries of a continent (or of every continent, for ``world``), the first-level subdivisions of
 a country (``P150``), or the subdivision itself.
 
-Labels follow the languages asked for, in order: the unit query gives the first language (or
-``mul``), the others fill what it left empty.
+Labels follow the languages asked for, in order. The region queries give English (else ``mul``)
+with the language written into the query as a constant, which every engine honours (a language
+bound outside an ``OPTIONAL`` is lost on WDQS and QLever); other languages come from
+``labels.rq`` in one batched query, the first language that has a label winning.
 
 A current country has an ISO 3166-1 alpha-2 code, no dissolution date and is no historical
 country. When an alpha-2 code sits on several items the choice is deterministic: current items
@@ -36,6 +38,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from importlib import resources
+from typing import Final
 
 from glamgraph import ids, vocab
 from glamgraph.errors import UnknownRegion
@@ -141,6 +144,12 @@ def closest_names(text: str, n: int = 3) -> list[str]:
     return [table.shown[k] for k in keys]
 
 
+#: The language the region queries give labels in (else ``mul``); others come from labels.rq.
+QUERY_LABEL_LANG: Final = "en"
+#: Items per ``labels.rq`` query.
+LABEL_BATCH: Final = 300
+
+
 def _langs(lang: str | Sequence[str]) -> list[str]:
     return (
         list(ids.parse_langs(lang)) if isinstance(lang, str) else [ids.check_lang(x) for x in lang]
@@ -153,25 +162,27 @@ def relabel(
     lang: str | Sequence[str],
     results: list[QueryResult] | None = None,
 ) -> list[Region]:
-    """The regions with the label of the first language of ``lang`` that has one, where their
-    label is missing (only then is a query sent)."""
+    """The regions labelled in the first language of ``lang`` that has a label (from
+    ``labels.rq``, batched); a region with none keeps the label it has (the region queries give
+    English, else ``mul``). Nothing is sent when English alone is asked for."""
     langs = _langs(lang)
-    todo = [r.qid for r in regions if (not r.label or r.label == r.qid) and ids.is_qid(r.qid)]
-    if not todo or not langs:
+    todo = sorted({r.qid for r in regions if ids.is_qid(r.qid)}, key=ids.qid_number)
+    if not todo or not langs or langs == [QUERY_LABEL_LANG]:
         return list(regions)
-    res = engine.run("labels", item=sorted(set(todo), key=ids.qid_number), langs=langs)
-    if results is not None:
-        results.append(res)
     found: dict[str, dict[str, str]] = {}
-    for row in res.rows:
-        q, t = term_qid(row, "item"), row.get("label")
-        if q and t and "value" in t:
-            found.setdefault(q, {}).setdefault(t.get("xml:lang", ""), t["value"])
+    for i in range(0, len(todo), LABEL_BATCH):
+        res = engine.run("labels", item=todo[i : i + LABEL_BATCH], langs=langs)
+        if results is not None:
+            results.append(res)
+        for row in res.rows:
+            q, t = term_qid(row, "item"), row.get("label")
+            if q and t and "value" in t:
+                found.setdefault(q, {}).setdefault(t.get("xml:lang", ""), t["value"])
     out = []
     for r in regions:
         have = found.get(r.qid, {})
         best = next((have[x] for x in langs if x in have), None)
-        out.append(dataclasses.replace(r, label=best) if best and r.label in ("", r.qid) else r)
+        out.append(dataclasses.replace(r, label=best) if best else r)
     return out
 
 
@@ -236,11 +247,8 @@ def resolve(region: str, engine: Engine, *, lang: str | Sequence[str] = "en") ->
         raise _unknown(region)
     if qid in vocab.CONTINENTS:
         cont = Region(qid, "continent", vocab.CONTINENTS[qid])
-        if langs and langs[0] != "en":
-            named = relabel([dataclasses.replace(cont, label="")], engine, langs)[0]
-            return named if named.label else cont
-        return cont
-    res = engine.run("region-info", items=[qid], lang=langs[0] if langs else "en")
+        return relabel([cont], engine, langs)[0]
+    res = engine.run("region-info", items=[qid])
     sample_hint = (
         f"; the shipped sample holds continents and countries only, use {FULL_ENDPOINTS} for "
         "subdivisions"
@@ -252,8 +260,7 @@ def resolve(region: str, engine: Engine, *, lang: str | Sequence[str] = "en") ->
         raise UnknownRegion(f"unknown region: {region!r}{extra}")
     row = min(res.rows, key=lambda r: term_value(r, "coord") or "~")
     label = term_value(row, "label") or qid
-    if label == qid and len(langs) > 1:
-        label = relabel([Region(qid, "country", qid)], engine, langs[1:])[0].label
+    label = relabel([Region(qid, "country", label)], engine, langs)[0].label
     lat, lon = _point(row)
     dissolved = any(term_value(r, "dissolved") or term_bool(r, "historical") for r in res.rows)
     iso = term_value(row, "iso")
@@ -299,14 +306,13 @@ def units(
     ``results``, when given, receives the query results (for provenance)."""
     sink = results if results is not None else []
     langs = _langs(lang) or ["en"]
-    first = langs[0]
     if region.kind == "subdivision":
         return Records([region])
     if region.kind == "country":
-        res = engine.run("subdivisions-of-country", country=region.qid, lang=first)
+        res = engine.run("subdivisions-of-country", country=region.qid)
         sink.append(res)
         subs = relabel(
-            _rows_to_regions(res, "unit", "subdivision", region.qid), engine, langs[1:], sink
+            _rows_to_regions(res, "unit", "subdivision", region.qid), engine, langs, sink
         )
         if not subs:  # no first-level subdivision known (P150): the country is its own unit row
             return Records([region])
@@ -314,14 +320,14 @@ def units(
     continents = list(vocab.CONTINENTS) if region.kind == "world" else [region.qid]
     out: dict[str, Region] = {}
     for cont in continents:
-        res = engine.run("countries-of-continent", continent=cont, lang=first)
+        res = engine.run("countries-of-continent", continent=cont)
         sink.append(res)
         for reg in _countries(res, cont):
             out.setdefault(reg.qid, reg)
     by_iso: dict[str, list[Region]] = {}
     for reg in out.values():
         by_iso.setdefault(reg.iso, []).append(reg)
-    chosen = relabel([v[0] for v in by_iso.values()], engine, langs[1:], sink)
+    chosen = relabel([v[0] for v in by_iso.values()], engine, langs, sink)
     return Records(sorted(chosen, key=lambda r: (r.iso, ids.qid_number(r.qid))))
 
 

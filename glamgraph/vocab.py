@@ -76,6 +76,7 @@ HISTORICAL_COUNTRY: Final = "Q3024240"  # historical country
 CONTINENT: Final = "Q5107"  # continent
 EARTH: Final = "Q2"  # Earth (the globe of coordinates)
 
+NIGERIA: Final = "Q1033"  # Nigeria (a known answer of glamgraph doctor)
 AFRICA: Final = "Q15"  # Africa
 SOUTH_AMERICA: Final = "Q18"  # South America
 EUROPE: Final = "Q46"  # Europe

@@ -63,7 +63,7 @@ def test_europe_through_the_oxigraph_server(capsys, oxigraph_server, tmp_path) -
         assert (out / name).is_file(), name
     assert "uncovered" in stdout and str(out.resolve()) in stdout
     run_info = json.loads((out / "run.json").read_text())
-    assert "institutions-by-class-and-country" in json.dumps(run_info)
+    assert "institutions-of-classes" in json.dumps(run_info)
 
 
 def test_snapshot_africa(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]

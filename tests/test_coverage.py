@@ -203,7 +203,7 @@ def test_graph_has_named_graphs_with_provenance(europe) -> None:  # type: ignore
         assert act is not None, f"{g} has no prov:wasGeneratedBy"
         assert prov_graph.value(act, prov.startedAtTime) is not None
     # a query graph records its query text and endpoint
-    qgraphs = [g for g in named if "/query/" in str(g) and "institutions-by-class" in str(g)]
+    qgraphs = [g for g in named if "/query/" in str(g) and "institutions-of-classes" in str(g)]
     act = prov_graph.value(qgraphs[0], prov.wasGeneratedBy)
     assert "wdt:P31 ?class" in str(prov_graph.value(act, gg.queryText))
     assert str(prov_graph.value(act, gg.endpointUrl)).startswith("http://127.0.0.1:")
@@ -232,7 +232,7 @@ def test_trig_round_trip(europe, tmp_path) -> None:  # type: ignore[no-untyped-d
 
 def test_rows_show_their_queries(europe) -> None:  # type: ignore[no-untyped-def]
     row = europe.row("Q31")
-    assert "institutions-by-class-and-country" in row.queries
+    assert "institutions-of-classes" in row.queries
     assert "coverage-affiliates-per-unit" in row.queries
     assert europe.query_texts["coverage-affiliates-per-unit"].startswith("#tool: glamgraph/")
     df = europe.to_dataframe()

@@ -18,6 +18,8 @@ LAYERS = {
     "_http": 1,
     "ids": 1,
     "queries": 1,
+    "querylint": 1,
+    "doctor": 7,
     "model": 1,
     "client": 1,
     "sparql": 2,

@@ -29,8 +29,10 @@ def test_every_shipped_query_has_a_header_and_parses() -> None:
         q = queries.load(name)
         assert q.title, f"{name}: no '# title:'"
         assert q.returns, f"{name}: no '# returns:'"
-        # Wikidata queries run everywhere; coverage queries run over glamgraph's own graph
-        assert {"snapshot", "wdqs", "qlever"} <= set(q.engines) or q.engines == ("graph",), name
+        # Wikidata queries run on the public engines at least; every word is a known engine kind
+        # ("snapshot" is the former word for "embedded", in files edited on other branches)
+        assert {"wdqs", "qlever"} <= set(q.engines), name
+        assert set(q.engines) <= set(queries.ENGINE_KINDS) | {"snapshot"}, name
         text = q.text
         # portable SPARQL: declared prefixes, no Blazegraph-only features
         assert "SERVICE wikibase:label" not in text and "hint:" not in text and "bd:" not in text
@@ -107,6 +109,22 @@ def test_int_parameter_refuses_non_integers() -> None:
     with pytest.raises(BadInput, match="malformed integer"):
         queries.fill(q, {"class": "Q33506", "lo": "1 || true"})
     assert "VALUES ?lo { 5 }" in queries.fill(q, {"class": "Q33506", "lo": 5})
+
+
+def test_graph_queries_are_apart_from_endpoint_queries() -> None:
+    """The queries over glamgraph's knowledge graph are not offered to run on an endpoint."""
+    graph = queries.graph_names()
+    assert graph == ["coverage-affiliates-per-unit", "coverage-institutions-per-unit"]
+    assert not set(graph) & set(queries.names())
+    for name in graph:
+        q = queries.load_graph(name)
+        assert q.engines == ("graph",) and "gg:" in q.text
+        with pytest.raises(UnknownQuery):
+            queries.load(name)
+    with pytest.raises(UnknownQuery, match="knowledge-graph query"):
+        queries.load_graph("countries-of-continent")
+    with pytest.raises(UnknownQuery):
+        queries.load_graph("../countries-of-continent")
 
 
 def test_unknown_query_names() -> None:

@@ -175,7 +175,7 @@ def test_labels_follow_every_language_in_order(world_engine) -> None:  # type: i
 
 
 def test_query_result_data_frame_gives_bare_qids() -> None:
-    res = get_engine("snapshot").run("countries-of-continent", continent="Q46", lang="en")
+    res = get_engine("snapshot").run("countries-of-continent", continent="Q46")
     df = res.to_dataframe()
     assert list(df.columns) == list(res.vars)
     assert "Q142" in set(df["country"]) and not any(

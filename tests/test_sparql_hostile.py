@@ -18,7 +18,7 @@ import pytest
 from servers import faultproxy as fp
 from servers.oxigraph import free_port
 
-from glamgraph import vocab
+from glamgraph import queries, vocab
 from glamgraph.cli import main
 from glamgraph.errors import BadResponse, EndpointUnavailable, QueryTimeout
 from glamgraph.sparql import Settings, get_engine, remote
@@ -155,11 +155,12 @@ def test_default_chain_offline_fails_fast_suggesting_the_snapshot(
 
 
 def test_a_query_not_meant_for_the_engine_is_refused(
-    capsys: pytest.CaptureFixture[str], proxy: fp.FaultProxy
+    capsys: pytest.CaptureFixture[str], proxy: fp.FaultProxy, tmp_path: Path
 ) -> None:
-    code, out, err = run(
-        capsys, "query", "coverage-institutions-per-unit", "--endpoint", proxy.url, "--no-cache"
-    )
+    # a knowledge-graph query, as a user might copy it out of queries/graph/
+    rq = tmp_path / "graph-only.rq"
+    rq.write_text(queries.load_graph("coverage-institutions-per-unit").text, encoding="utf-8")
+    code, out, err = run(capsys, "query", str(rq), "--endpoint", proxy.url, "--no-cache")
     assert code == 2 and out == ""
     assert "'# engines:' header lists graph" in one_line(err)
     assert proxy.requests == []

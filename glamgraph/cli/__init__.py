@@ -84,6 +84,7 @@ _COMMANDS = (
     ("glamgraph.cli.coverage", "coverage"),
     ("glamgraph.cli.fix_countries", "fix_countries"),
     ("glamgraph.cli.publish", "publish"),
+    ("glamgraph.cli.doctor", "doctor"),
 )
 
 

@@ -1,0 +1,99 @@
+"""The institutions plan: class batches without a country VALUES for continents and the world,
+sized by the engine's kind, giving the same tables as the per-country plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from glamgraph import harvest, vocab
+from glamgraph.sparql.embedded import EmbeddedEngine
+
+WORLD_FILES = sorted((Path(__file__).resolve().parent / "world").glob("*.ttl"))
+FETCH = {
+    "institutions-of-classes",
+    "institutions-by-class-and-country",
+    "institutions-without-country",
+}
+
+
+def _engine(kind: str) -> EmbeddedEngine:
+    eng = EmbeddedEngine.from_files(WORLD_FILES, name=f"world-{kind}")
+    eng.kind = kind  # type: ignore[assignment]
+    return eng
+
+
+@pytest.fixture(scope="module")
+def europe_generic() -> harvest.Harvest:
+    return harvest.harvest("Q46", _engine("generic"), lang="en", quiet=True)
+
+
+@pytest.fixture(scope="module")
+def europe_wdqs() -> harvest.Harvest:
+    return harvest.harvest("Q46", _engine("wdqs"), lang="en", quiet=True)
+
+
+def _table(h: harvest.Harvest) -> tuple[object, ...]:
+    return (
+        sorted((i.qid, i.countries, i.units, i.types) for i in h.institutions),
+        sorted((u.qid, u.reason, u.countries) for u in h.unplaced),
+    )
+
+
+def test_a_continent_is_fetched_by_class_without_countries(europe_generic) -> None:  # type: ignore[no-untyped-def]
+    fetched = [r for r in europe_generic.results if r.query_name in FETCH]
+    assert [r.query_name for r in fetched] == ["institutions-of-classes"]  # one batch here
+    text = fetched[0].query_text
+    assert "VALUES ?class {" in text and "VALUES ?country" not in text
+    assert "OPTIONAL { ?item wdt:P17 ?country }" in text
+
+
+def test_wdqs_gets_small_batches_roots_alone_and_the_same_table(  # type: ignore[no-untyped-def]
+    europe_generic, europe_wdqs
+) -> None:
+    assert _table(europe_wdqs) == _table(europe_generic)
+    parts = [r for r in europe_wdqs.results if r.query_name == "institutions-of-classes"]
+    sizes = [r.query_text.split("VALUES ?class {")[1].split("}")[0].split() for r in parts]
+    roots = [f"wd:{r}" for r in vocab.DEFAULT_GLAM_ROOTS]
+    glam_roots = [r for r in roots if r[3:] in europe_wdqs.classes.glam]
+    assert [s for s in sizes[: len(glam_roots)]] == [[r] for r in glam_roots]
+    assert all(len(s) <= harvest.CLASS_BATCH_BY_KIND["wdqs"] for s in sizes)
+    assert sum(len(s) for s in sizes) == len(europe_wdqs.classes.glam)
+    assert not any("VALUES ?country" in r.query_text for r in europe_wdqs.results)
+
+
+def test_continent_plan_agrees_with_the_per_country_plan(europe_generic) -> None:  # type: ignore[no-untyped-def]
+    """Each country of Europe, harvested on its own (one-country plan), has the institutions the
+    continent plan placed in it."""
+    eng = _engine("generic")
+    for unit in europe_generic.units:
+        alone = harvest.harvest(unit.qid, eng, lang="en", quiet=True)
+        got = {i.qid for i in alone.institutions}
+        want = {i.qid for i in europe_generic.institutions if unit.qid in i.countries}
+        assert got == want, unit.qid
+        names = {r.query_name for r in alone.results} & FETCH
+        assert names == {"institutions-by-class-and-country", "institutions-without-country"}
+
+
+def test_the_world_reports_items_without_country_from_the_same_rows() -> None:
+    h = harvest.harvest("world", _engine("generic"), lang="en", quiet=True)
+    assert not {r.query_name for r in h.results} & {"institutions-without-country"}
+    reasons = {u.reason for u in h.unplaced}
+    assert any(r.startswith("no country") for r in reasons), reasons
+
+
+def test_fewer_institution_queries_than_the_former_plan(europe_generic) -> None:  # type: ignore[no-untyped-def]
+    """The former plan: ceil(countries/60) x ceil(classes/250) with P17, one per class batch for
+    historical P17 and one per class batch without P17; now one per class batch."""
+    k = len(europe_generic.classes.glam)
+    former = -(-len(europe_generic.units) // 60) * -(-k // 250) + 2 * -(-k // 250)
+    now = sum(1 for r in europe_generic.results if r.query_name in FETCH)
+    assert now < former
+
+
+def test_batch_sizes_by_engine_kind() -> None:
+    assert harvest.CLASS_BATCH_BY_KIND["wdqs"] < 100
+    for kind in ("qlever", "oxigraph", "virtuoso", "embedded", "generic"):
+        assert harvest.CLASS_BATCH_BY_KIND[kind] >= 10 * harvest.CLASS_BATCH_BY_KIND["wdqs"]
+    assert harvest.class_batch(_engine("qlever")) == harvest.CLASS_BATCH_BY_KIND["qlever"]
