@@ -403,7 +403,7 @@ def _check_endpoint(run: _Run) -> None:
         run.run(name, "production", {key: pool[:batch_size]})
 
     # the query publish --listeria writes into a ListeriaBot list: one region in one query
-    looks = list(vocab.DEFAULT_LOOKALIKES)
+    lookalikes = list(vocab.DEFAULT_LOOKALIKES)
     for size, roots in (
         ("small", [k.closure_root]),
         ("production", list(vocab.DEFAULT_GLAM_ROOTS)),
@@ -411,7 +411,7 @@ def _check_endpoint(run: _Run) -> None:
         run.run(
             "listeria-institutions-of-region",
             size,
-            {"region": k.country, "root": roots, "lookalike": looks},
+            {"region": k.country, "root": roots, "lookalike": lookalikes},
         )
 
 
