@@ -27,6 +27,7 @@ LAYERS = {
     "graph": 4,
     "coverage": 5,
     "network": 5,
+    "snapshot": 6,
     "export": 6,
     "wikibase": 6,
     "api": 7,

@@ -34,7 +34,7 @@ def test_wheel_runs_a_query_outside_the_repo(tmp_path: Path) -> None:
     (wheel,) = dist.glob("glamgraph-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "glamgraph/queries/countries-of-continent.rq" in names
-    assert "glamgraph/data/snapshot.nt.gz" in names and "glamgraph/py.typed" in names
+    assert "glamgraph/data/snapshot.snap" in names and "glamgraph/py.typed" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     work = tmp_path / "elsewhere"

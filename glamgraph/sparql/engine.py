@@ -385,7 +385,10 @@ class Engine(ABC):
 
 
 _ENGINE_LOCK = threading.Lock()
-_SNAPSHOT: Engine | None = None
+#: Snapshot engines by file (their stores load once per process).
+_SNAPSHOTS: dict[str, Engine] = {}
+#: ``snapshot:FILE``: a snapshot file served in-process (see :mod:`glamgraph.sparql.snapfile`).
+SNAPSHOT_PREFIX: Final = "snapshot:"
 
 
 def check_endpoint(endpoint: str) -> str:
@@ -396,13 +399,15 @@ def check_endpoint(endpoint: str) -> str:
     >>> check_endpoint("ftp://x")
     Traceback (most recent call last):
     ...
-    glamgraph.errors.BadInput: unknown endpoint: 'ftp://x' (use wdqs, qlever, snapshot or an http(s) URL)
+    glamgraph.errors.BadInput: unknown endpoint: 'ftp://x' (use wdqs, qlever, snapshot, snapshot:FILE or an http(s) URL)
     >>> check_endpoint("http://127.0.0.1:99999/sparql")
     Traceback (most recent call last):
     ...
     glamgraph.errors.BadInput: unknown endpoint: 'http://127.0.0.1:99999/sparql' (malformed URL: Port out of range 0-65535)
     """
     if endpoint in ENGINE_NAMES:
+        return endpoint
+    if endpoint.startswith(SNAPSHOT_PREFIX) and endpoint[len(SNAPSHOT_PREFIX) :].strip():
         return endpoint
     if _URL_RE.fullmatch(endpoint):
         try:
@@ -412,7 +417,7 @@ def check_endpoint(endpoint: str) -> str:
             raise BadInput(f"unknown endpoint: {endpoint!r} (malformed URL: {exc})") from None
         if parts.hostname:
             return endpoint
-    raise BadInput(f"unknown endpoint: {endpoint!r} (use wdqs, qlever, snapshot or an http(s) URL)")
+    raise BadInput(f"unknown endpoint: {endpoint!r} (use wdqs, qlever, snapshot, snapshot:FILE or an http(s) URL)")
 
 
 def get_engine(
@@ -451,14 +456,15 @@ def get_engine(
 
 
 def _single_engine(endpoint: str, settings: Settings | None) -> Engine:
-    global _SNAPSHOT
-    if endpoint == "snapshot":
-        with _ENGINE_LOCK:
-            if _SNAPSHOT is None:
-                from glamgraph.sparql.embedded import snapshot_engine
+    if endpoint == "snapshot" or endpoint.startswith(SNAPSHOT_PREFIX):
+        from glamgraph.sparql.embedded import default_snapshot_path, snapshot_engine
 
-                _SNAPSHOT = snapshot_engine(settings)
-            return _SNAPSHOT
+        raw = endpoint[len(SNAPSHOT_PREFIX) :].strip()
+        path = os.path.abspath(os.path.expanduser(raw) if raw else default_snapshot_path())
+        with _ENGINE_LOCK:
+            if path not in _SNAPSHOTS:
+                _SNAPSHOTS[path] = snapshot_engine(settings, path)
+            return _SNAPSHOTS[path]
     from glamgraph.sparql.remote import make_remote
 
     return make_remote(endpoint, settings)
