@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from rdflib import BNode, Literal, URIRef, Variable
-from rdflib.paths import AlternativePath, MulPath, Path as RdfPath
+from rdflib.paths import AlternativePath, MulPath
+from rdflib.paths import Path as RdfPath
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -189,9 +190,7 @@ def _nt_term(b: Mapping[str, str]) -> str | None:
 
 def _escape(value: str) -> str:
     """An N-Triples string literal (quotes, backslash and line breaks escaped)."""
-    out = (
-        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    )
+    out = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     return f'"{out}"'
 
 
@@ -325,11 +324,11 @@ def triples_of(text: str, rows: Iterable[Row], name: str = "") -> set[str]:
 
     try:
         template = queries.resolve(name).text if name else text
-    except Exception:  # noqa: BLE001 - a user's own query: parse its text
+    except Exception:
         template = text
     try:
         algebra = _algebra(template)
-    except Exception:  # noqa: BLE001 - rdflib cannot parse it: fall back to the text itself
+    except Exception:
         algebra = _algebra(text)
     out: list[str] = []
     for row in rows:

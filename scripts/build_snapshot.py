@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import gzip
 import hashlib
 import os
 import sys

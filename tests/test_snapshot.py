@@ -86,7 +86,14 @@ def test_coverage_on_the_snapshot_equals_the_server(  # type: ignore[no-untyped-
     assert code == 0, err
     # offline: the snapshot serves the queries and its own copy of the module
     code, _, err = run(
-        capsys, "coverage", "Q46", "--endpoint", f"snapshot:{built}", "--out", str(offline), "--quiet"
+        capsys,
+        "coverage",
+        "Q46",
+        "--endpoint",
+        f"snapshot:{built}",
+        "--out",
+        str(offline),
+        "--quiet",
     )
     assert code == 0, err
     for name in TABLES:
@@ -108,9 +115,11 @@ def test_every_continent_and_a_country_equal_too(  # type: ignore[no-untyped-def
             region, endpoint=oxigraph_server.url, module=str(MODULE), quiet=True
         )
         off = glamgraph.coverage(region, endpoint=f"snapshot:{built}", quiet=True)
-        assert [(r.region, r.institutions, r.affiliates, r.nearest_affiliate) for r in off.rows] == [
-            (r.region, r.institutions, r.affiliates, r.nearest_affiliate) for r in live.rows
-        ], region
+        assert [
+            (r.region, r.institutions, r.affiliates, r.nearest_affiliate) for r in off.rows
+        ] == [(r.region, r.institutions, r.affiliates, r.nearest_affiliate) for r in live.rows], (
+            region
+        )
         assert sorted(u.qid for u in off.unplaced) == sorted(u.qid for u in live.unplaced)
 
 
@@ -151,14 +160,19 @@ def test_progress_and_resume_from_the_cache(oxigraph_server, tmp_path) -> None: 
     seen: list[tuple[int, str]] = []
     settings = Settings(min_interval_s=0, cache_dir=tmp_path / "cache")
     first = get_engine(oxigraph_server.url, settings)
-    build("Q46", endpoint=first, out=tmp_path / "a.snap", module=str(MODULE),
-          progress=lambda n, name: seen.append((n, name)), created="2026-12-01")
+    build(
+        "Q46",
+        endpoint=first,
+        out=tmp_path / "a.snap",
+        module=str(MODULE),
+        progress=lambda n, name: seen.append((n, name)),
+        created="2026-12-01",
+    )
     assert [n for n, _ in seen] == list(range(1, len(seen) + 1)) and len(seen) > 5
     assert first.queries_sent > 0
     # a second build (as after an interruption) is answered from the cache: nothing is sent
     second = get_engine(oxigraph_server.url, settings)
-    build("Q46", endpoint=second, out=tmp_path / "b.snap", module=str(MODULE),
-          created="2026-12-01")
+    build("Q46", endpoint=second, out=tmp_path / "b.snap", module=str(MODULE), created="2026-12-01")
     assert second.queries_sent == 0
     assert (tmp_path / "a.snap").read_bytes() == (tmp_path / "b.snap").read_bytes()
 
@@ -219,8 +233,15 @@ def test_missing_file_and_bad_options(capsys, tmp_path) -> None:  # type: ignore
     )
     assert code == 2 and "unknown region" in err
     code, _, err = run(
-        capsys, "snapshot", "build", "--endpoint", "qlever", "--out", str(tmp_path / "x"),
-        "--date", "yesterday",
+        capsys,
+        "snapshot",
+        "build",
+        "--endpoint",
+        "qlever",
+        "--out",
+        str(tmp_path / "x"),
+        "--date",
+        "yesterday",
     )
     assert code == 2 and "malformed date" in err
     assert not (tmp_path / "x").exists()
@@ -228,7 +249,11 @@ def test_missing_file_and_bad_options(capsys, tmp_path) -> None:  # type: ignore
 
 def test_format_is_canonical(tmp_path) -> None:
     a, b = tmp_path / "a.snap", tmp_path / "b.snap"
-    t = ['<http://x/b> <http://p> "2" .', '<http://x/a> <http://p> "1" .', '<http://x/a> <http://p> "1" .']
+    t = [
+        '<http://x/b> <http://p> "2" .',
+        '<http://x/a> <http://p> "1" .',
+        '<http://x/a> <http://p> "1" .',
+    ]
     write_snapshot(a, t, "return {}", {"created": "2026-01-01", "z": 1, "a": 2})
     write_snapshot(b, list(reversed(t)), "return {}", {"a": 2, "created": "2026-01-01", "z": 1})
     assert a.read_bytes() == b.read_bytes()

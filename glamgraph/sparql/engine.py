@@ -399,7 +399,7 @@ def check_endpoint(endpoint: str) -> str:
     >>> check_endpoint("ftp://x")
     Traceback (most recent call last):
     ...
-    glamgraph.errors.BadInput: unknown endpoint: 'ftp://x' (use wdqs, qlever, snapshot, snapshot:FILE or an http(s) URL)
+    glamgraph.errors.BadInput: unknown endpoint: 'ftp://x' (use wdqs, qlever, snapshot or an http(s) URL)
     >>> check_endpoint("http://127.0.0.1:99999/sparql")
     Traceback (most recent call last):
     ...
@@ -417,7 +417,7 @@ def check_endpoint(endpoint: str) -> str:
             raise BadInput(f"unknown endpoint: {endpoint!r} (malformed URL: {exc})") from None
         if parts.hostname:
             return endpoint
-    raise BadInput(f"unknown endpoint: {endpoint!r} (use wdqs, qlever, snapshot, snapshot:FILE or an http(s) URL)")
+    raise BadInput(f"unknown endpoint: {endpoint!r} (use wdqs, qlever, snapshot or an http(s) URL)")
 
 
 def get_engine(
@@ -461,10 +461,15 @@ def _single_engine(endpoint: str, settings: Settings | None) -> Engine:
 
         raw = endpoint[len(SNAPSHOT_PREFIX) :].strip()
         path = os.path.abspath(os.path.expanduser(raw) if raw else default_snapshot_path())
+        try:  # a file rebuilt in this process is loaded again
+            st = os.stat(path)
+            key = f"{path}|{st.st_size}|{st.st_mtime_ns}"
+        except OSError:
+            key = path
         with _ENGINE_LOCK:
-            if path not in _SNAPSHOTS:
-                _SNAPSHOTS[path] = snapshot_engine(settings, path)
-            return _SNAPSHOTS[path]
+            if key not in _SNAPSHOTS:
+                _SNAPSHOTS[key] = snapshot_engine(settings, path)
+            return _SNAPSHOTS[key]
     from glamgraph.sparql.remote import make_remote
 
     return make_remote(endpoint, settings)

@@ -105,9 +105,7 @@ def canonical_json(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
-def encode_snapshot(
-    triples: Iterable[str], module: str, manifest: Mapping[str, Any]
-) -> bytes:
+def encode_snapshot(triples: Iterable[str], module: str, manifest: Mapping[str, Any]) -> bytes:
     """The bytes of a snapshot file (see the module docstring); deterministic.
 
     ``triples`` are N-Triples lines (without the newline); they are de-duplicated and sorted.
