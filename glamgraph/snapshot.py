@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import Any, Final
 
 from rdflib import BNode, Literal, URIRef, Variable
-from rdflib.paths import AlternativePath, MulPath
+from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.paths import Path as RdfPath
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from glamgraph import ids
+from glamgraph import ids, vocab
 from glamgraph._version import __version__
 from glamgraph.errors import BadInput, UnknownRegion
 from glamgraph.sparql.engine import Engine, Settings, get_engine
@@ -216,34 +216,52 @@ def _bind(term: Any, row: Row) -> str | None:
     return _const(term)
 
 
-def _path_iri(path: Any) -> str | None:
-    """The single property of ``p*``, ``p+``, ``p?`` or ``p|q`` (the first): a witness for it."""
+def _path_triples(s: str, path: Any, o: str) -> list[str] | None:
+    """Triples that make ``s path o`` hold (a witness), or ``None`` when none can be made.
+
+    ``p*``/``p+``/``p?`` get one step, ``p|q`` its first alternative, ``^p`` the reversed triple,
+    and a sequence ``p/q`` a node of its own in between, named from its ends (for ``p:P/ps:P``
+    that is the statement node, in Wikidata's ``wds:`` form).
+    """
     if isinstance(path, URIRef):
-        return _const(path)
+        iri = _const(path)
+        return None if iri is None else [f"{s} {iri} {o} ."]
+    if isinstance(path, InvPath):
+        return _path_triples(o, path.arg, s)
     if isinstance(path, MulPath):
-        return _path_iri(path.path)
+        if path.zero and s == o:
+            return []
+        return _path_triples(s, path.path, o)
     if isinstance(path, AlternativePath):
-        return _path_iri(path.args[0])
-    return None
+        return _path_triples(s, path.args[0], o)
+    if isinstance(path, SequencePath):
+        digest = hashlib.sha256(f"{s} {path.n3()} {o}".encode()).hexdigest()[:32].upper()
+        local = s[1:-1].rsplit("/", 1)[-1] if s.startswith("<") else "node"
+        nodes = [s]
+        nodes += [f"<{vocab.WDS}{local}-{digest}-{i}>" for i in range(1, len(path.args))]
+        nodes.append(o)
+        out: list[str] = []
+        for i, step in enumerate(path.args):
+            part = _path_triples(nodes[i], step, nodes[i + 1])
+            if part is None:
+                return None
+            out += part
+        return out
+    return None  # a negated property set: nothing can witness it
 
 
-def _triple(t: tuple[Any, Any, Any], row: Row) -> tuple[bool, str | None]:
-    """(whether the pattern can have produced the row, its triple or ``None`` for nothing)."""
+def _triple(t: tuple[Any, Any, Any], row: Row) -> tuple[bool, list[str]]:
+    """(whether the pattern can have produced the row, the triples it needs for it)."""
     s, p, o = (_bind(t[0], row), t[1], _bind(t[2], row))
     if s is None or o is None:
-        return False, None
+        return False, []
     if isinstance(p, RdfPath):
-        iri = _path_iri(p)
-        if iri is None:
-            return False, None
-        zero = isinstance(p, MulPath) and p.zero
-        if zero and s == o:
-            return True, None
-        return True, f"{s} {iri} {o} ."
+        lines = _path_triples(s, p, o)
+        return (False, []) if lines is None else (True, lines)
     pi = _bind(p, row)
     if pi is None:
-        return False, None
-    return True, f"{s} {pi} {o} ."
+        return False, []
+    return True, [f"{s} {pi} {o} ."]
 
 
 def _matches(expr: Any, var: Any, row: Row) -> bool:
@@ -262,11 +280,10 @@ def _emit(node: Any, row: Row, out: list[str]) -> bool:
     if name == "BGP":
         found: list[str] = []
         for t in node.triples:
-            ok, line = _triple(t, row)
+            ok, lines = _triple(t, row)
             if not ok:
                 return False
-            if line is not None:
-                found.append(line)
+            found += lines
         out.extend(found)
         return True
     if name == "Join":
@@ -385,7 +402,6 @@ def build(
     Example:
         >>> build("world", endpoint="http://127.0.0.1:7878/query", out="w.snap")  # doctest: +SKIP
     """
-    from glamgraph import vocab
     from glamgraph.affiliates.module import read_module
     from glamgraph.coverage import coverage
 
@@ -414,12 +430,19 @@ def build(
             except UnknownRegion as exc:
                 skipped.append(f"{row.region}: {exc}")
 
+    # a query asked again (the same text, e.g. by the country-level pass) is kept once
+    records = list({(r.name, r.text): r for r in rec.records}.values())
     lines: set[str] = set()
     wide_rows = 0
-    for r in rec.records:
+    for r in records:
         wide_rows += len(r.result.rows)
         lines |= triples_of(r.result.query_text or r.text, r.result.rows, r.name)
-    module_source = mod.source if mod.revision is None else f"{mod.source}"
+    # Meta-Wiki's revision, or the file's name and checksum (never the builder's own path)
+    module_source = (
+        mod.source
+        if mod.revision is not None or not mod.path
+        else f"{Path(mod.path).name} (sha256 {mod.sha256[:12]})"
+    )
     manifest: dict[str, Any] = {
         "created": date,
         "endpoint": redact_endpoint(inner.url),
@@ -431,7 +454,8 @@ def build(
         "module_source": module_source,
         "module_sha256": mod.sha256,
         "counts": {
-            "queries": len(rec.records),
+            "queries": len(records),
+            "queries_asked": len(rec.records),
             "result_rows": wide_rows,
             "units": len(cov.rows),
             "institutions": len(cov.institutions),
@@ -439,12 +463,12 @@ def build(
             "affiliates": len(cov.affiliates),
         },
         "country_level": bool(subdivisions) or cov.region.kind not in ("world", "continent"),
-        "queries": [{"name": r.name, "rows": r.rows, "text": r.text} for r in rec.records],
+        "queries": [{"name": r.name, "rows": r.rows, "text": r.text} for r in records],
         "notes": {"countries_skipped": skipped} if skipped else {},
     }
     write_snapshot(out, sorted(lines), mod.text, manifest)
     written: SnapshotFile = read_snapshot(out)
-    return BuildReport(Path(out), written.manifest, len(rec.records), wide_rows)
+    return BuildReport(Path(out), written.manifest, len(records), wide_rows)
 
 
 def info(path: str | os.PathLike[str]) -> dict[str, Any]:

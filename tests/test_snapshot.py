@@ -283,3 +283,44 @@ def test_shipped_sample_is_a_snapshot_file() -> None:
     assert notes["counts"]["countries"] == 252 and "rules" in notes and "sources" in notes
     assert "affiliate_code = " in snap.module
     assert snapshot_info()["built"] == snap.manifest["created"]
+
+
+def test_rows_back_to_triples_follow_the_pattern() -> None:
+    """UNION: only the branch the row came from; OPTIONAL: only what matched; paths: a witness;
+    FILTER NOT EXISTS: nothing."""
+    from glamgraph.snapshot import triples_of
+
+    def uri(v: str) -> dict[str, str]:
+        return {"type": "uri", "value": "http://x/" + v}
+
+    q = """PREFIX x: <http://x/>
+    SELECT * WHERE {
+      { ?s x:type ?v . BIND("type" AS ?f) } UNION { ?s x:admin ?v . BIND("admin" AS ?f) }
+      OPTIONAL { ?s x:label ?l }
+      FILTER NOT EXISTS { ?s x:gone ?g }
+      ?s x:p/x:q ?end .
+      ?c x:sub* ?root .
+      ?w ^x:inv ?s .
+    }"""
+    row = {
+        "s": uri("a"),
+        "v": uri("b"),
+        "f": {"type": "literal", "value": "admin"},
+        "end": {"type": "literal", "value": 'say "hi"\n', "xml:lang": "en"},
+        "c": uri("k"),
+        "root": uri("k"),
+        "w": uri("w"),
+    }
+    got = triples_of(q, [row])
+    assert "<http://x/a> <http://x/admin> <http://x/b> ." in got
+    assert not any("x/type>" in t or "x/label>" in t or "x/gone>" in t for t in got)
+    assert not any("x/sub>" in t for t in got)  # zero steps: nothing needed
+    assert "<http://x/a> <http://x/inv> <http://x/w> ." in got  # ?w ^inv ?s: ?s inv ?w
+    first = next(t for t in got if " <http://x/p> " in t)
+    second = next(t for t in got if " <http://x/q> " in t)
+    middle = first.split()[2]
+    assert first.startswith("<http://x/a> ") and second.startswith(middle + " ")
+    assert second.endswith(' "say \\"hi\\"\\n"@en .')
+    # a hostile IRI cannot enter the file
+    bad = dict(row, v={"type": "uri", "value": "http://x/b> <http://evil"})
+    assert not any("evil" in t for t in triples_of(q, [bad]))
