@@ -21,6 +21,7 @@ True
 
 from __future__ import annotations
 
+from glamgraph import snapshot  # snapshot.build(...), snapshot.info(...)
 from glamgraph._version import __version__
 from glamgraph.affiliates import load_affiliates as affiliates
 from glamgraph.coverage import coverage
@@ -66,5 +67,6 @@ __all__ = [
     "get_engine",
     "institutions",
     "region",
+    "snapshot",
     "unit_regions",
 ]

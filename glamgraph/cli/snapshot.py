@@ -151,6 +151,11 @@ def info_text(path: Path, man: dict[str, Any], as_json: bool = False) -> str:
     for name, src in sorted((notes.get("sources") or {}).items()):
         if isinstance(src, dict):
             lines.append(f"  source {name}: {src.get('date', '')}; {src.get('covers', '')}")
+    shown = {"warning", "rules", "sources", "counts", "name", "built", "builder"}
+    for key, value in sorted(notes.items()):
+        if key not in shown:  # caps, gaps and anything else the build recorded
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            lines.append(f"  {key}: {text}")
     ncounts = notes.get("counts") or {}
     caps = ncounts.get("institutions_per_country") or {}
     if caps:
