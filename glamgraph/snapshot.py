@@ -356,6 +356,20 @@ def triples_of(text: str, rows: Iterable[Row], name: str = "") -> set[str]:
 # --- the build ----------------------------------------------------------------------------------
 
 
+def _country_plan(region: str, engine: Engine, langs: list[str]) -> None:
+    """The queries ``coverage(region)`` sends beyond a world run's: the region resolved (by ISO
+    code and QID), its subdivisions, their ``P131`` chains, details, labels and borders.
+
+    (The graph, the affiliates and the network are the client's work: no query.)
+    """
+    from glamgraph import harvest, regions
+
+    h = harvest.harvest(region, engine, lang=langs, quiet=True)
+    unit_ids = [u.qid for u in h.units]
+    if unit_ids != [h.region.qid]:
+        regions.borders(unit_ids, engine)
+
+
 @dataclass(frozen=True)
 class BuildReport:
     """What :func:`build` wrote: the file, its manifest, the queries sent and the wide rows."""
@@ -420,13 +434,7 @@ def build(
         # snapshot answers `coverage COUNTRY` (by QID or ISO code) as well
         for row in cov.rows:
             try:
-                coverage(
-                    row.iso or row.region,
-                    endpoint=rec,
-                    affiliates=cov.affiliates,
-                    lang=list(langs),
-                    quiet=True,
-                )
+                _country_plan(row.iso or row.region, rec, list(langs))
             except UnknownRegion as exc:
                 skipped.append(f"{row.region}: {exc}")
 
