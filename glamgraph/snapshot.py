@@ -484,5 +484,10 @@ def info(path: str | os.PathLike[str]) -> dict[str, Any]:
 
     Raises:
         MalformedFile: a missing, truncated, corrupted or foreign file (exit code 2).
+
+    Example:
+        >>> from glamgraph.sparql.embedded import shipped_snapshot_path
+        >>> info(shipped_snapshot_path())["notes"]["counts"]["countries"]
+        252
     """
     return dict(read_snapshot(path).manifest)

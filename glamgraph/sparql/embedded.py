@@ -42,12 +42,21 @@ def data_path(name: str) -> Path:
 
 
 def shipped_snapshot_path() -> Path:
-    """The path of the offline sample shipped in the wheel."""
+    """The path of the offline sample shipped in the wheel.
+
+    >>> shipped_snapshot_path().name
+    'snapshot.snap'
+    """
     return data_path(SNAPSHOT_FILE)
 
 
 def default_snapshot_path() -> Path:
-    """The file ``--endpoint snapshot`` serves: ``GLAMGRAPH_SNAPSHOT`` if set, else the sample."""
+    """The file ``--endpoint snapshot`` serves: ``GLAMGRAPH_SNAPSHOT`` if set, else the sample.
+
+    >>> import os
+    >>> default_snapshot_path() == shipped_snapshot_path() or SNAPSHOT_ENV in os.environ
+    True
+    """
     env = os.environ.get(SNAPSHOT_ENV, "").strip()
     return Path(env).expanduser() if env else shipped_snapshot_path()
 
@@ -60,6 +69,9 @@ def load_snapshot_file(path: str | os.PathLike[str] | None = None) -> SnapshotFi
 
     Raises:
         MalformedFile: a missing, truncated, corrupted or foreign file (exit code 2).
+
+    >>> load_snapshot_file(shipped_snapshot_path()).manifest["region"]
+    'world'
     """
     p = Path(path) if path is not None else default_snapshot_path()
     try:
@@ -181,6 +193,9 @@ def snapshot_engine(
     """A snapshot file in an embedded store: ``path``, else ``GLAMGRAPH_SNAPSHOT``, else the sample.
 
     The file is verified (checksum, manifest) before anything is loaded.
+
+    >>> snapshot_engine(path=shipped_snapshot_path()).url.startswith("snapshot:")
+    True
 
     Raises:
         MalformedFile: a missing, truncated, corrupted or foreign file (exit code 2).

@@ -111,6 +111,12 @@ def encode_snapshot(triples: Iterable[str], module: str, manifest: Mapping[str, 
     ``triples`` are N-Triples lines (without the newline); they are de-duplicated and sorted.
     ``manifest`` gives the descriptive fields; format, sections, counts of triples and the
     checksum are set here.
+
+    >>> a = encode_snapshot(["<http://b> <http://p> <http://o> .", "<http://a> <http://p> 1 ."],
+    ...                     "", {"created": "2026-01-01"})
+    >>> a == encode_snapshot(["<http://a> <http://p> 1 .", "<http://b> <http://p> <http://o> ."],
+    ...                      "", {"created": "2026-01-01"})
+    True
     """
     lines = sorted({t.strip() for t in triples if t.strip()})
     nt = "".join(line + "\n" for line in lines).encode("utf-8")
@@ -136,7 +142,11 @@ def encode_snapshot(triples: Iterable[str], module: str, manifest: Mapping[str, 
 def write_snapshot(
     path: str | os.PathLike[str], triples: Iterable[str], module: str, manifest: Mapping[str, Any]
 ) -> None:
-    """Write a snapshot file atomically (a temporary file renamed into place)."""
+    """Write a snapshot file atomically (a temporary file renamed into place).
+
+    Example:
+        >>> write_snapshot("w.snap", triples, module_text, {"created": "2026-12-01"})  # doctest: +SKIP
+    """
     data = encode_snapshot(triples, module, manifest)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -158,6 +168,11 @@ def decode_snapshot(data: bytes, name: str) -> tuple[dict[str, Any], str, bytes]
 
     Raises:
         MalformedFile: not gzip, truncated, corrupted, not a snapshot, or a checksum mismatch.
+
+    >>> decode_snapshot(b"not gzip", "x.snap")
+    Traceback (most recent call last):
+    ...
+    glamgraph.errors.MalformedFile: x.snap: not a usable glamgraph snapshot (corrupted or not gzip: Not a gzipped file (b'no'))
     """
 
     def bad(why: str) -> MalformedFile:
@@ -204,6 +219,10 @@ def read_snapshot(path: str | os.PathLike[str]) -> SnapshotFile:
 
     Raises:
         MalformedFile: a missing, unreadable, truncated, corrupted or foreign file (exit code 2).
+
+    Example:
+        >>> read_snapshot("w.snap").manifest["created"]  # doctest: +SKIP
+        '2026-12-01'
     """
     p = Path(path)
     try:
