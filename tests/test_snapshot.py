@@ -324,3 +324,12 @@ def test_rows_back_to_triples_follow_the_pattern() -> None:
     # a hostile IRI cannot enter the file
     bad = dict(row, v={"type": "uri", "value": "http://x/b> <http://evil"})
     assert not any("evil" in t for t in triples_of(q, [bad]))
+
+
+def test_unwritable_target_is_one_line(tmp_path) -> None:
+    from glamgraph.errors import WriteError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(WriteError, match="cannot write the snapshot"):
+        write_snapshot(blocker / "w.snap", [], "", {"created": "2026-01-01"})

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
-from glamgraph.errors import MalformedFile
+from glamgraph.errors import MalformedFile, WriteError
 
 MAGIC: Final = b"glamgraph-snapshot 1\n"
 FORMAT: Final = "glamgraph-snapshot"
@@ -144,13 +144,19 @@ def write_snapshot(
 ) -> None:
     """Write a snapshot file atomically (a temporary file renamed into place).
 
+    Raises:
+        WriteError: the file cannot be written (exit code 2); nothing is left half-written.
+
     Example:
         >>> write_snapshot("w.snap", triples, module_text, {"created": "2026-12-01"})  # doctest: +SKIP
     """
     data = encode_snapshot(triples, module, manifest)
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise WriteError(f"{target}: cannot write the snapshot ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -158,6 +164,9 @@ def write_snapshot(
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)  # mkstemp's 0600 would hide a shared snapshot
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise WriteError(f"{target}: cannot write the snapshot ({exc.strerror or exc})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
