@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+from glamgraph import snapshot  # snapshot.build(...), snapshot.info(...)
 from glamgraph._version import __version__
 from glamgraph.affiliates import load_affiliates as affiliates
 from glamgraph.coverage import coverage
@@ -69,5 +70,6 @@ __all__ = [
     "institutions",
     "publish",
     "region",
+    "snapshot",
     "unit_regions",
 ]

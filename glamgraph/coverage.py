@@ -132,8 +132,8 @@ def type_counts(
 
 
 def is_shipped_sample(engine: Engine) -> bool:
-    """True when ``engine`` serves the shipped sample (the ``snapshot`` endpoint)."""
-    return engine.name == "snapshot"
+    """True when ``engine`` serves the shipped sample (see ``Engine.serves_sample``)."""
+    return engine.serves_sample
 
 
 def sample_caveats(units: Sequence[Region]) -> list[str]:

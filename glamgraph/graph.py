@@ -314,14 +314,13 @@ ROW_CONVERTERS: dict[str, Callable[[Row], Iterable[tuple[str, str, str]]]] = {
 #: Shipped queries whose rows are deliberately not stated as Wikidata facts in a query graph,
 #: with the reason (their results still get a named graph with provenance). Every shipped
 #: endpoint query is in ``ROW_CONVERTERS`` or here: a test fails for a query renamed, added or
-#: removed without its mapping.
+#: removed without its mapping. (The knowledge-graph queries, ``queries/graph/``, run over the
+#: graph itself.)
 NOT_STATED: dict[str, str] = {
     "affiliates-on-wikidata": "affiliates enter the graph through the affiliate sources",
     "names-to-items": "a lookup of the module's country names; the QIDs reach the affiliates",
     "region-by-iso": "a lookup of the user's region code; region-info states the region",
     "listeria-institutions-of-region": "written into a ListeriaBot template, never run here",
-    "coverage-affiliates-per-unit": "runs over the knowledge graph itself",
-    "coverage-institutions-per-unit": "runs over the knowledge graph itself",
 }
 
 

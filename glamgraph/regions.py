@@ -206,7 +206,7 @@ def _unknown(region: str) -> UnknownRegion:
 
 
 def _is_sample(engine: Engine) -> bool:
-    return engine.name == "snapshot"
+    return engine.serves_sample
 
 
 def resolve(region: str, engine: Engine, *, lang: str | Sequence[str] = "en") -> Region:

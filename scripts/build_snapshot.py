@@ -1,19 +1,22 @@
 #!/usr/bin/env python3
 """Build glamgraph's offline snapshot from the real Wikidata-derived files in ``../shared/data``.
 
-Writes into ``glamgraph/data/`` (or ``--out``):
+Writes ONE snapshot file, ``glamgraph/data/snapshot.snap`` (or into ``--out``), by the same writer
+as ``glamgraph snapshot build`` (:mod:`glamgraph.sparql.snapfile`): gzip of a manifest, the module
+text and the sorted triples. Its parts:
 
-* ``snapshot.nt.gz``: Wikidata-shaped RDF (exact URIs; truthy ``wdt:`` plus ``p:``/``ps:``
+* the triples: Wikidata-shaped RDF (exact URIs; truthy ``wdt:`` plus ``p:``/``ps:``
   statement nodes with ``wikibase:rank``; English labels and aliases) for the 252 countries (ISO
   codes, continent, coordinates, P47 borders), the seven continents, the GLAM root classes, and a
   sample of real GLAM institutions (class, country, coordinates, ISIL).
-* ``Organizational_Informations.lua``: the current affiliates in the shape of Meta-Wiki's
+* the module text: the current affiliates in the shape of Meta-Wiki's
   ``Module:Organizational_Informations``, **reconstructed** from the affiliate listing templates
-  (the real module could not be fetched; see ``snapshot.json``).
-* ``snapshot.json``: where each part came from, its date, what it covers, the sampling and class
-  rules, and the counts (per continent and per country) that tests compare against.
+  (the real module could not be fetched; see the notes).
+* the manifest, whose ``notes`` are the build record: where each part came from, its date, what
+  it covers, the sampling and class rules, and the counts (per continent and per country) that
+  tests compare against (``glamgraph snapshot-info`` shows them).
 
-Rules (also recorded in ``snapshot.json``):
+Rules (also recorded in the notes):
 
 * Institutions: at most ``--per-country`` (default 1500) per country, preferring rows with
   coordinates, then lower QID numbers; rows with no country are all kept (they are "unplaced").
@@ -22,9 +25,11 @@ Rules (also recorded in ``snapshot.json``):
   library. Such items carry ``gg:classFrom "isil-rule"`` so the inference stays visible.
 * Labels: the source's label, tagged ``@mul`` (the source does not record its language).
 
-Usage::
+Usage (the one command that regenerates the shipped sample; same data and the same
+``SOURCE_DATE_EPOCH`` give a byte-identical file)::
 
     python scripts/build_snapshot.py                    # ../shared/data -> glamgraph/data
+    SOURCE_DATE_EPOCH=1764633600 python scripts/build_snapshot.py   # pin the creation date
     python scripts/build_snapshot.py --data DIR --out DIR --limit 500
 """
 
@@ -33,9 +38,8 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import gzip
 import hashlib
-import json
+import os
 import sys
 import uuid
 from collections import Counter, defaultdict
@@ -46,6 +50,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from glamgraph import vocab  # noqa: E402
+from glamgraph._version import __version__  # noqa: E402
+from glamgraph.affiliates.module import SNAPSHOT_SOURCE  # noqa: E402
+from glamgraph.sparql.embedded import SNAPSHOT_FILE  # noqa: E402
+from glamgraph.sparql.snapfile import write_snapshot  # noqa: E402
 
 WD, WDT, P, PS = vocab.WD, vocab.WDT, vocab.P, vocab.PS
 RDFS_LABEL = vocab.RDFS + "label"
@@ -242,11 +250,7 @@ def build(data: Path, out: Path, per_country: int, limit: int | None) -> dict[st
         for code in r.get("isil", "").split():
             w.statement(q, vocab.ISIL, lit(code))
 
-    out.mkdir(parents=True, exist_ok=True)
     w.lines = list(dict.fromkeys(w.lines))  # a QID can be both a continent and a country (Q51)
-    nt = "\n".join(w.lines) + "\n"
-    with gzip.GzipFile(out / "snapshot.nt.gz", "wb", mtime=0) as fh:
-        fh.write(nt.encode("utf-8"))
     label_of = {c["qid"]: c["label_en"] for c in countries}
     capped = {
         q: {"label": label_of.get(q, q), "kept": per_country_count[q], "total": n}
@@ -255,7 +259,6 @@ def build(data: Path, out: Path, per_country: int, limit: int | None) -> dict[st
     }
     n_aff_countries = sum(1 for a in affiliates if a["countries"].strip())
     lua = affiliates_module(affiliates, country_by_iso)
-    (out / "Organizational_Informations.lua").write_text(lua, encoding="utf-8")
 
     def file_sha(name: str) -> str:
         return hashlib.sha256((data / name).read_bytes()).hexdigest()[:16]
@@ -336,8 +339,47 @@ def build(data: Path, out: Path, per_country: int, limit: int | None) -> dict[st
             "no class tree below the GLAM roots",
         ],
     }
-    (out / "snapshot.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n")
+    write(out, w.lines, lua, info)
     return info
+
+
+# --- the write step: one snapshot file, by the same writer as `glamgraph snapshot build` -------
+
+
+def created_date() -> str:
+    """The creation date: ``SOURCE_DATE_EPOCH`` (seconds, UTC) when set, else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def write(out: Path, lines: list[str], lua: str, info: dict[str, object]) -> Path:
+    """Write ``out/snapshot.snap``: the triples, the module text and the build record as notes."""
+    created = created_date()
+    info["built"] = created
+    counts = info["counts"]
+    assert isinstance(counts, dict)
+    manifest = {
+        "created": created,
+        "endpoint": "files: countries.csv, borders_wikidata_p47.csv, affiliates.csv, "
+        "institutions.csv, institutions_more.csv (Wikidata-derived)",
+        "glamgraph": __version__,
+        "region": "world",
+        "languages": ["en", "mul"],
+        "builder": "scripts/build_snapshot.py",
+        "module_source": SNAPSHOT_SOURCE,
+        "counts": {
+            "countries": counts["countries"],
+            "institutions": counts["institutions"],
+            "affiliates": counts["affiliates"],
+        },
+        "queries": [],
+        "notes": info,
+    }
+    path = out / SNAPSHOT_FILE
+    write_snapshot(path, lines, lua, manifest)
+    return path
 
 
 def lua_str(value: str) -> str:

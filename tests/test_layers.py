@@ -31,6 +31,7 @@ LAYERS = {
     "graph": 4,
     "coverage": 5,
     "network": 5,
+    "snapshot": 6,
     "export": 6,
     "wikibase": 6,
     "fixes": 6,

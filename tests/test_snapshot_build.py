@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
-import gzip
-import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from glamgraph.sparql.snapfile import read_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -38,7 +39,8 @@ def test_build_script_on_a_slice(tmp_path: Path) -> None:
         check=True,
     )
     assert "snapshot:" in proc.stdout
-    info = json.loads((out / "snapshot.json").read_text())
+    snap = read_snapshot(out / "snapshot.snap")
+    info = snap.manifest["notes"]
     with (DATA / "countries.csv").open(encoding="utf-8", newline="") as fh:
         n_countries = sum(1 for _ in csv.DictReader(fh))
     with (DATA / "affiliates.csv").open(encoding="utf-8", newline="") as fh:
@@ -57,14 +59,44 @@ def test_build_script_on_a_slice(tmp_path: Path) -> None:
         + info["counts"]["institutions_without_country"]
         == 200
     )
-    nt = gzip.decompress((out / "snapshot.nt.gz").read_bytes()).decode()
+    nt = snap.triples.decode()
     assert (
         '<http://www.wikidata.org/entity/Q142> <http://www.wikidata.org/prop/direct/P297> "FR" .'
         in nt
     )
     assert "<http://wikiba.se/ontology#rank> <http://wikiba.se/ontology#NormalRank>" in nt
-    lua = (out / "Organizational_Informations.lua").read_text()
+    lua = snap.module
     assert lua.count("affiliate_code = ") == len(affiliates) and "RECONSTRUCTED" in lua
+
+
+@pytest.mark.skipif(
+    not (DATA / "countries.csv").exists(), reason="../shared/data not beside the repo"
+)
+def test_build_script_is_reproducible(tmp_path: Path) -> None:
+    """Same data and SOURCE_DATE_EPOCH: byte-identical snapshot files."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1764633600"}  # 2025-12-02
+    made = []
+    for name in ("a", "b"):
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "build_snapshot.py"),
+                "--data",
+                str(DATA),
+                "--out",
+                str(tmp_path / name),
+                "--per-country",
+                "3",
+                "--limit",
+                "100",
+            ],
+            capture_output=True,
+            check=True,
+            env=env,
+        )
+        made.append((tmp_path / name / "snapshot.snap").read_bytes())
+    assert made[0] == made[1]
+    assert read_snapshot(tmp_path / "a" / "snapshot.snap").manifest["created"] == "2025-12-02"
 
 
 def test_shipped_snapshot_matches_its_record() -> None:

@@ -35,7 +35,7 @@ def test_wheel_runs_a_query_outside_the_repo(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "glamgraph/queries/countries-of-continent.rq" in names
     assert "glamgraph/queries/graph/coverage-institutions-per-unit.rq" in names
-    assert "glamgraph/data/snapshot.nt.gz" in names and "glamgraph/py.typed" in names
+    assert "glamgraph/data/snapshot.snap" in names and "glamgraph/py.typed" in names
     # the maps' country shapes and the vendored Leaflet with its licence
     assert {"glamgraph/data/shapes.json.gz", "glamgraph/data/leaflet/LICENSE"} <= set(names)
     site = tmp_path / "site"

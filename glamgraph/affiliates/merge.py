@@ -80,7 +80,8 @@ def load_affiliates(
         codes, iso_results = resolve_iso_codes(reg_rows, eng, reg_path)
         queries += iso_results
     # 2. the module
-    snapshot = endpoint == "snapshot" or eng.name == "snapshot"
+    snap_file = getattr(eng, "snapshot", None)
+    snapshot = snap_file or endpoint == "snapshot" or eng.name == "snapshot"
     mod = read_module(
         module, snapshot=snapshot, api_url=api_url, settings=settings, use_cache=use_cache
     )

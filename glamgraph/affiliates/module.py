@@ -7,7 +7,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from glamgraph import lua, vocab
 from glamgraph.affiliates.names import NO_COUNTRY, name_key
@@ -15,6 +15,9 @@ from glamgraph.affiliates.normalise import normalise_status, normalise_type, par
 from glamgraph.errors import MalformedFile
 from glamgraph.mediawiki import MediaWikiClient, MediaWikiSettings
 from glamgraph.model import Affiliate
+
+if TYPE_CHECKING:
+    from glamgraph.sparql.snapfile import SnapshotFile
 
 SNAPSHOT_MODULE: Final = "Organizational_Informations.lua"
 SNAPSHOT_SOURCE: Final = "snapshot module (reconstructed)"
@@ -61,24 +64,33 @@ def _looks_like_source(module: str) -> bool:
 def read_module(
     module: str | os.PathLike[str] | None,
     *,
-    snapshot: bool = False,
+    snapshot: bool | SnapshotFile = False,
     api_url: str = vocab.META_API,
     settings: MediaWikiSettings | None = None,
     use_cache: bool | None = None,
 ) -> ModuleSource:
     """The module's text: a file path, the Lua text itself, the snapshot's copy or Meta-Wiki's.
 
+    ``snapshot``: ``True`` takes the copy in the snapshot ``--endpoint snapshot`` serves; a
+    :class:`~glamgraph.sparql.snapfile.SnapshotFile` takes that file's copy.
+
     Raises:
         MalformedFile: an unreadable or non-UTF-8 file.
         MediaWikiError: Meta-Wiki could not give the page.
     """
-    if module is None and snapshot:
-        from glamgraph.sparql.embedded import data_path
+    if module is None and snapshot is not False:
+        from glamgraph.sparql.embedded import load_snapshot_file
 
-        path = data_path(SNAPSHOT_MODULE)
-        text = _read_text(path, lua.MAX_BYTES)
+        snap = load_snapshot_file() if snapshot is True else snapshot
+        source = str(snap.manifest.get("module_source") or SNAPSHOT_SOURCE)
+        path = snap.path.resolve()
         return ModuleSource(
-            text, SNAPSHOT_SOURCE, SNAPSHOT_SOURCE, url=path.as_uri(), path=str(path)
+            snap.module,
+            source,
+            f"{snap.path} (module)",
+            url=path.as_uri(),
+            path=str(path),
+            fetched=snap.created,
         )
     if module is None:
         client = MediaWikiClient(api_url, settings)

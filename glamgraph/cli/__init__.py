@@ -68,14 +68,29 @@ def cli() -> None:
 
 
 @cli.command("snapshot-info")
-def snapshot_info_cmd() -> None:
-    """What the offline snapshot holds: sources, dates, coverage, counts.
+@click.argument("file", required=False, metavar="[FILE]")
+@click.option("--json", "as_json", is_flag=True, help="The whole manifest as JSON.")
+def snapshot_info_cmd(file: str | None, as_json: bool) -> None:
+    """What a snapshot holds: date, endpoint, version, region, counts, sources, caps.
+
+    Without FILE: the snapshot ``--endpoint snapshot`` serves (GLAMGRAPH_SNAPSHOT, else the
+    offline sample shipped with glamgraph). A damaged file is refused (exit 2).
 
     \b
-    Example:
+    Examples:
       glamgraph snapshot-info
+      glamgraph snapshot-info world.snap --json
     """
-    click.echo(_version_text())
+    from pathlib import Path
+
+    from glamgraph.cli.snapshot import info_text
+    from glamgraph.sparql.embedded import default_snapshot_path, snapshot_manifest
+
+    path = Path(file) if file else default_snapshot_path()
+    man = snapshot_manifest(path)
+    if not file and not as_json:
+        click.echo(_version_text())
+    click.echo(info_text(path, man, as_json))
 
 
 #: Command modules, each defining one click command named like the module's attribute.
@@ -85,6 +100,7 @@ _COMMANDS = (
     ("glamgraph.cli.fix_countries", "fix_countries"),
     ("glamgraph.cli.publish", "publish"),
     ("glamgraph.cli.doctor", "doctor"),
+    ("glamgraph.cli.snapshot", "snapshot"),
 )
 
 

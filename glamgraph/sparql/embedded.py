@@ -1,14 +1,16 @@
 """An in-process SPARQL engine: an embedded Oxigraph store (pyoxigraph).
 
-It serves the offline ``snapshot`` shipped in the wheel, and any RDF file a test or a notebook
-loads (``EmbeddedEngine.from_files``), through the very same ``.rq`` files as remote endpoints and
-with the same SPARQL JSON result shape.
+It serves snapshot files (:mod:`glamgraph.sparql.snapfile`): the offline ``snapshot`` shipped in
+the wheel, a file named by ``--endpoint snapshot:FILE`` or ``GLAMGRAPH_SNAPSHOT=FILE``, and any RDF
+file a test or a notebook loads (``EmbeddedEngine.from_files``), through the very same ``.rq``
+files as remote endpoints and with the same SPARQL JSON result shape.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -17,12 +19,15 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from glamgraph import queries
-from glamgraph.errors import BadQuery, BadResponse
+from glamgraph.errors import BadQuery, BadResponse, MalformedFile
 from glamgraph.sparql.engine import Engine, Settings, timed
 from glamgraph.sparql.result import QueryResult
+from glamgraph.sparql.snapfile import SnapshotFile, read_snapshot
 
-SNAPSHOT_DATA = "snapshot.nt.gz"
-SNAPSHOT_INFO = "snapshot.json"
+#: The offline sample shipped in the wheel (``glamgraph/data``).
+SNAPSHOT_FILE = "snapshot.snap"
+#: The environment variable naming a snapshot file that ``--endpoint snapshot`` serves instead.
+SNAPSHOT_ENV = "GLAMGRAPH_SNAPSHOT"
 
 _FORMATS = {
     ".nt": ox.RdfFormat.N_TRIPLES,
@@ -37,13 +42,71 @@ def data_path(name: str) -> Path:
     return Path(str(resources.files("glamgraph") / "data" / name))
 
 
+def shipped_snapshot_path() -> Path:
+    """The path of the offline sample shipped in the wheel.
+
+    >>> shipped_snapshot_path().name
+    'snapshot.snap'
+    """
+    return data_path(SNAPSHOT_FILE)
+
+
+def default_snapshot_path() -> Path:
+    """The file ``--endpoint snapshot`` serves: ``GLAMGRAPH_SNAPSHOT`` if set, else the sample.
+
+    >>> import os
+    >>> default_snapshot_path() == shipped_snapshot_path() or SNAPSHOT_ENV in os.environ
+    True
+    """
+    env = os.environ.get(SNAPSHOT_ENV, "").strip()
+    return Path(env).expanduser() if env else shipped_snapshot_path()
+
+
+_READ: dict[tuple[str, int, int], SnapshotFile] = {}
+
+
+def load_snapshot_file(path: str | os.PathLike[str] | None = None) -> SnapshotFile:
+    """A verified snapshot file (``None``: :func:`default_snapshot_path`), read once per process.
+
+    Raises:
+        MalformedFile: a missing, truncated, corrupted or foreign file (exit code 2).
+
+    >>> load_snapshot_file(shipped_snapshot_path()).manifest["region"]
+    'world'
+    """
+    p = Path(path) if path is not None else default_snapshot_path()
+    try:
+        st = p.stat()
+    except OSError as exc:
+        raise MalformedFile(f"{p}: cannot read the snapshot ({exc.strerror or exc})") from None
+    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _READ:
+        _READ[key] = read_snapshot(p)
+    return _READ[key]
+
+
+def snapshot_manifest(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The manifest of a snapshot file (``None``: the one ``--endpoint snapshot`` serves).
+
+    >>> snapshot_manifest(shipped_snapshot_path())["format"]
+    'glamgraph-snapshot'
+    """
+    return dict(load_snapshot_file(path).manifest)
+
+
 def snapshot_info() -> dict[str, Any]:
-    """What the offline snapshot holds: sources, dates, coverage and counts (``snapshot.json``).
+    """What the shipped offline sample holds: sources, dates, coverage and counts.
+
+    Its build record (the manifest's ``notes``), with ``built`` (its date) and the manifest's
+    counts merged into the record's.
 
     >>> snapshot_info()["counts"]["countries"]
     252
     """
-    info: dict[str, Any] = json.loads(data_path(SNAPSHOT_INFO).read_text(encoding="utf-8"))
+    man = snapshot_manifest(shipped_snapshot_path())
+    info: dict[str, Any] = dict(man.get("notes") or {})
+    info.setdefault("built", man.get("created", ""))
+    info["counts"] = {**dict(info.get("counts") or {}), **dict(man.get("counts") or {})}
     return info
 
 
@@ -63,6 +126,12 @@ class EmbeddedEngine(Engine):
     caches = False
     kind: queries.EngineKind = "embedded"
 
+    @property
+    def serves_sample(self) -> bool:
+        """True for a snapshot whose build record names gaps (the shipped sample's does)."""
+        notes = self.snapshot.manifest.get("notes") if self.snapshot is not None else None
+        return isinstance(notes, dict) and bool(notes.get("gaps"))
+
     def supports(self, query: queries.Query) -> bool:
         """The snapshot's queries, and on glamgraph's knowledge graph (``graph:``) its own."""
         return super().supports(query) or (self.url == "graph:" and "graph" in query.engines)
@@ -76,6 +145,22 @@ class EmbeddedEngine(Engine):
     ) -> None:
         super().__init__(name, url, settings)
         self.store = store
+        #: The snapshot file this engine serves (``None`` for other stores).
+        self.snapshot: SnapshotFile | None = None
+
+    @classmethod
+    def from_snapshot(
+        cls, snap: SnapshotFile, name: str = "snapshot", settings: Settings | None = None
+    ) -> EmbeddedEngine:
+        """Serve a verified snapshot file; its URL names the file, its date and its endpoint."""
+        store = ox.Store()
+        try:
+            store.bulk_load(input=snap.triples, format=ox.RdfFormat.N_TRIPLES)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise MalformedFile(f"{snap.path}: snapshot triples do not parse ({exc})") from None
+        eng = cls(store, name, snap.describe(), settings)
+        eng.snapshot = snap
+        return eng
 
     @classmethod
     def from_files(
@@ -114,9 +199,17 @@ class EmbeddedEngine(Engine):
         )
 
 
-def snapshot_engine(settings: Settings | None = None) -> EmbeddedEngine:
-    """The offline snapshot (``glamgraph/data/snapshot.nt.gz``) in an embedded store."""
-    path = data_path(SNAPSHOT_DATA)
-    eng = EmbeddedEngine.from_files([path], name="snapshot", settings=settings)
-    eng.url = eng.display_url = "snapshot:" + snapshot_info().get("built", "")
-    return eng
+def snapshot_engine(
+    settings: Settings | None = None, path: str | os.PathLike[str] | None = None
+) -> EmbeddedEngine:
+    """A snapshot file in an embedded store: ``path``, else ``GLAMGRAPH_SNAPSHOT``, else the sample.
+
+    The file is verified (checksum, manifest) before anything is loaded.
+
+    >>> snapshot_engine(path=shipped_snapshot_path()).url.startswith("snapshot:")
+    True
+
+    Raises:
+        MalformedFile: a missing, truncated, corrupted or foreign file (exit code 2).
+    """
+    return EmbeddedEngine.from_snapshot(load_snapshot_file(path), settings=settings)

@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -129,6 +130,12 @@ class Engine(ABC):
         named = {(k[:-1] if k.endswith("_") and k[:-1] else k): v for k, v in params.items()}
         text = queries.fill(q, named, engine_kind=kind)  # type: ignore[arg-type]
         return q.name, f"#tool: glamgraph/{__version__} {q.name}\n{text}"
+
+    @property
+    def serves_sample(self) -> bool:
+        """True when the engine serves a sample snapshot (glamgraph's shipped one, built from
+        ``../shared/data`` with a per-country cap and known gaps), not complete data."""
+        return False
 
     def supports(self, query: queries.Query) -> bool:
         """Whether this engine may run ``query`` (its ``# engines:`` header; see queries.supports)."""
@@ -327,7 +334,10 @@ class Engine(ABC):
 
 
 _ENGINE_LOCK = threading.Lock()
-_SNAPSHOT: Engine | None = None
+#: Snapshot engines by file (their stores load once per process).
+_SNAPSHOTS: dict[str, Engine] = {}
+#: ``snapshot:FILE``: a snapshot file served in-process (see :mod:`glamgraph.sparql.snapfile`).
+SNAPSHOT_PREFIX: Final = "snapshot:"
 
 
 def check_endpoint(endpoint: str) -> str:
@@ -345,6 +355,8 @@ def check_endpoint(endpoint: str) -> str:
     glamgraph.errors.BadInput: unknown endpoint: 'http://127.0.0.1:99999/sparql' (malformed URL: Port out of range 0-65535)
     """
     if endpoint in ENGINE_NAMES:
+        return endpoint
+    if endpoint.startswith(SNAPSHOT_PREFIX) and endpoint[len(SNAPSHOT_PREFIX) :].strip():
         return endpoint
     shown = redact_url(endpoint)
     if _URL_RE.fullmatch(endpoint):
@@ -394,14 +406,20 @@ def get_engine(
 
 
 def _single_engine(endpoint: str, settings: Settings | None) -> Engine:
-    global _SNAPSHOT
-    if endpoint == "snapshot":
-        with _ENGINE_LOCK:
-            if _SNAPSHOT is None:
-                from glamgraph.sparql.embedded import snapshot_engine
+    if endpoint == "snapshot" or endpoint.startswith(SNAPSHOT_PREFIX):
+        from glamgraph.sparql.embedded import default_snapshot_path, snapshot_engine
 
-                _SNAPSHOT = snapshot_engine(settings)
-            return _SNAPSHOT
+        raw = endpoint[len(SNAPSHOT_PREFIX) :].strip()
+        path = os.path.abspath(os.path.expanduser(raw) if raw else default_snapshot_path())
+        try:  # a file rebuilt in this process is loaded again
+            st = os.stat(path)
+            key = f"{path}|{st.st_size}|{st.st_mtime_ns}"
+        except OSError:
+            key = path
+        with _ENGINE_LOCK:
+            if key not in _SNAPSHOTS:
+                _SNAPSHOTS[key] = snapshot_engine(settings, path)
+            return _SNAPSHOTS[key]
     from glamgraph.sparql.remote import make_remote
 
     return make_remote(endpoint, settings)
