@@ -254,7 +254,7 @@ def coverage(
     if affiliates is None:
         from glamgraph.affiliates import load_affiliates
 
-        affs: Any = load_affiliates(module, registry=registry, endpoint=eng)
+        affs: Any = load_affiliates(module, registry=registry, endpoint=eng, settings=eng.settings)
     else:
         affs = list(affiliates)
     aff_list: list[Affiliate] = list(affs)

@@ -37,6 +37,7 @@ import dataclasses
 import datetime as dt
 import http.client
 import json
+import socket
 import sys
 import urllib.error
 import urllib.parse
@@ -287,6 +288,12 @@ class MediaWikiClient:
             raise WaitOut(f"no answer within {self.timeout_s:g} s") from exc
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc.__class__.__name__
+            if isinstance(reason, socket.gaierror | ConnectionRefusedError):
+                # offline, or nothing listens there: resending will not help (fail fast)
+                raise MediaWikiError(
+                    f"{title}: {self.api_url} cannot be reached ({reason}); offline, use "
+                    "--affiliates FILE or --endpoint snapshot"
+                ) from exc
             raise WaitOut(f"connection failed: {reason}") from exc
         try:
             data = json.loads(body.decode("utf-8"))

@@ -34,7 +34,7 @@ def load_affiliates(
     registry: str | os.PathLike[str] | None = None,
     endpoint: str | Engine = "wdqs",
     wikidata: bool = True,
-    api_url: str = vocab.META_API,
+    api_url: str | None = None,
     settings: MediaWikiSettings | None = None,
     use_cache: bool | None = None,
 ) -> AffiliateSet:
@@ -49,7 +49,8 @@ def load_affiliates(
         endpoint: the SPARQL engine for country names, ISO codes and the Wikidata complement: a
             name (``wdqs``, ``qlever``, ``snapshot``), a URL or an :class:`Engine`.
         wikidata: complement the module with Wikidata's affiliate items.
-        api_url: the MediaWiki API the module is fetched from (default Meta-Wiki).
+        api_url: the MediaWiki API the module is fetched from (default: the settings'
+            ``meta_api``, ``GLAMGRAPH_META_API``, else Meta-Wiki).
         settings: the MediaWiki client's settings (timeouts, retries, cache).
         use_cache: read/write the MediaWiki cache (``None``: as ``settings`` say).
 

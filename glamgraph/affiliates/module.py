@@ -65,7 +65,7 @@ def read_module(
     module: str | os.PathLike[str] | None,
     *,
     snapshot: bool | SnapshotFile = False,
-    api_url: str = vocab.META_API,
+    api_url: str | None = None,
     settings: MediaWikiSettings | None = None,
     use_cache: bool | None = None,
 ) -> ModuleSource:

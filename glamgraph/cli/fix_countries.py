@@ -142,6 +142,7 @@ def fix_countries(
         is_bot=bot,
         timeout=timeout if timeout is not None else 65.0,
         progress=show,
+        contact=engine.settings.contact,
     )
     counts = Counter(r.action for r in results)
     report = out_dir / wikibase.REPORT_CSV

@@ -1,7 +1,7 @@
-"""Options shared by several commands (endpoint, cache, fallback, timeout).
+"""Options shared by several commands (endpoint, cache, fallback, timeout, contact).
 
 ``engine_options`` adds ``--endpoint``, ``--no-cache``, ``--cache-ttl``, ``--timeout``,
-``--fallback``, ``--no-fallback`` and ``--engine-kind``; ``make_engine`` turns them into an engine. A command whose
+``--fallback``, ``--no-fallback``, ``--engine-kind``, ``--contact`` and ``--meta-wiki``; ``make_engine`` turns them into an engine. A command whose
 function does not declare ``fallback``/``no_fallback`` parameters still gets them: the decorator
 keeps them in the click context, where ``make_engine`` finds them.
 """
@@ -11,17 +11,19 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 import click
 
+from glamgraph.client import operator_contact
 from glamgraph.errors import BadInput
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _META_KEY = "glamgraph.engine_options"
-_EXTRA = ("fallback", "no_fallback", "engine_kind")
+_EXTRA = ("fallback", "no_fallback", "engine_kind", "contact", "meta_wiki")
 
 
 def engine_options(func: F) -> F:
@@ -41,6 +43,20 @@ def engine_options(func: F) -> F:
         return func(*args, **kwargs)
 
     out: Callable[..., Any] = wrapper
+    out = click.option(
+        "--meta-wiki",
+        default=None,
+        metavar="API_URL",
+        help="The MediaWiki API the affiliates module is read from (a mirror, a test wiki; "
+        "default GLAMGRAPH_META_API, else Meta-Wiki).",
+    )(out)
+    out = click.option(
+        "--contact",
+        default=None,
+        metavar="EMAIL|URL",
+        help="Your contact for the User-Agent of every request, as Wikimedia's policy asks "
+        "(default GLAMGRAPH_CONTACT).",
+    )(out)
     out = click.option(
         "--engine-kind",
         type=click.Choice(["wdqs", "qlever", "oxigraph", "virtuoso", "generic"]),
@@ -99,6 +115,8 @@ def make_engine(
     fallback: Sequence[str] | None = None,
     no_fallback: bool | None = None,
     engine_kind: str | None = None,
+    contact: str | None = None,
+    meta_wiki: str | None = None,
 ) -> Any:
     """The engine the shared options describe (errors: BadInput -> exit 2).
 
@@ -114,6 +132,13 @@ def make_engine(
         no_fallback = bool(given.get("no_fallback", False))
     if engine_kind is None:
         engine_kind = given.get("engine_kind")
+    if contact is None:
+        contact = given.get("contact")
+    if meta_wiki is None:
+        meta_wiki = given.get("meta_wiki")
+    if meta_wiki is not None and not re.fullmatch(r"https?://[^\s/?#]+/\S*", meta_wiki):
+        raise BadInput(f"--meta-wiki: not an http(s) MediaWiki API URL: {meta_wiki!r}")
+    operator_contact(contact)  # refuses control characters and over-long values
     if math.isnan(cache_ttl):
         raise BadInput("--cache-ttl: not a number (nan); use 0 or more seconds")
     if not cache_ttl >= 0:
@@ -126,6 +151,11 @@ def make_engine(
         raise BadInput("--fallback and --no-fallback exclude each other")
     chain: list[str] | None = [] if no_fallback else (list(fallback) or None)
     settings = Settings(
-        use_cache=not no_cache, cache_ttl_s=cache_ttl, timeout_s=timeout, engine_kind=engine_kind
+        use_cache=not no_cache,
+        cache_ttl_s=cache_ttl,
+        timeout_s=timeout,
+        engine_kind=engine_kind,
+        contact=contact,
+        meta_api=meta_wiki,
     )
     return get_engine(endpoint, settings, fallback=chain)

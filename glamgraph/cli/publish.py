@@ -60,10 +60,6 @@ from glamgraph.errors import BadInput
     help="A file (chmod 600) with GLAMGRAPH_BOT_USER=... and GLAMGRAPH_BOT_PASSWORD=... lines; "
     "default: those environment variables.",
 )
-@click.option(
-    "--contact",
-    help="Your contact (e-mail or user page) for the User-Agent; default GLAMGRAPH_CONTACT.",
-)
 def publish(
     page: str,
     from_dir: Path | None,
