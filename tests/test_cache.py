@@ -73,8 +73,10 @@ def test_round_trip_keeps_rows_and_provenance(tmp_path: Path) -> None:
     path = cache.put(original)
     assert path is not None and path.name == cache_key(URL, TEXT) + ".json"
     entry = json.loads(path.read_text(encoding="utf-8"))
-    assert entry["endpoint_url"] == URL and entry["query_name"] == "demo"
-    assert entry["result"]["results"]["bindings"] == original.rows
+    assert entry["format"] == "glamgraph-cache/1" and entry["source"] == "sparql"
+    payload = entry["payload"]
+    assert payload["endpoint_url"] == URL and payload["query_name"] == "demo"
+    assert payload["result"]["results"]["bindings"] == original.rows
     back = cache.get(URL, TEXT)
     assert back is not None and back.from_cache
     assert back.rows == original.rows and back.vars == original.vars
@@ -125,7 +127,7 @@ def test_corrupt_entries_are_discarded_with_a_warning(tmp_path: Path, damage: An
     damaged = damage(path.read_bytes())
     assert damaged != path.read_bytes()
     path.write_bytes(damaged)
-    with pytest.warns(CacheWarning, match="discarding unusable cache entry"):
+    with pytest.warns(CacheWarning, match="discarding corrupt or unusable sparql cache entry"):
         assert cache.get(URL, TEXT) is None
     assert not path.exists()
 
@@ -219,7 +221,8 @@ def test_a_failed_refetch_never_replaces_a_good_entry(
     proxy.always(fp.PASS)
     refreshed = stale.run(QUERY, country="Q142")  # a good refetch does replace it
     assert not refreshed.from_cache
-    assert json.loads(path.read_bytes())["fetched"] != json.loads(before)["fetched"]
+    fetched = json.loads(path.read_bytes())["payload"]["fetched"]
+    assert fetched != json.loads(before)["payload"]["fetched"]
 
 
 @pytest.mark.parametrize(
@@ -246,7 +249,7 @@ def test_corrupt_entry_is_refetched_and_replaced(
     with pytest.warns(CacheWarning):
         again = eng.run(QUERY, country="Q142")
     assert not again.from_cache and again.rows == good.rows and len(proxy.requests) == 2
-    assert json.loads(path.read_bytes())["result"]["results"]["bindings"] == good.rows
+    assert json.loads(path.read_bytes())["payload"]["result"]["results"]["bindings"] == good.rows
 
 
 def test_snapshot_engine_does_not_cache(_isolated_cache: Path) -> None:

@@ -92,8 +92,8 @@ def test_a_cache_entry_of_the_right_shape_with_wrong_types_is_refetched(
     assert cache is not None
     path = cache.path(proxy.url, first.query_text)
     entry = json.loads(path.read_text())
-    entry["result"]["results"]["bindings"] = [{"item": {"type": "uri", "value": 5}}]
-    entry["duration_s"] = "slow"
+    entry["payload"]["result"]["results"]["bindings"] = [{"item": {"type": "uri", "value": 5}}]
+    entry["payload"]["duration_s"] = "slow"
     path.write_text(json.dumps(entry))
     with pytest.warns(Warning, match="not a string"):
         again = Cache(cache.root, 3600).get(proxy.url, first.query_text)
