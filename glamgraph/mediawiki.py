@@ -46,9 +46,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from glamgraph._http import parse_retry_after
 from glamgraph.client import CacheWarning as CacheWarning  # re-exported: one cache warning
 from glamgraph.client import JsonStore, Settings, Verdict, call
+from glamgraph.client.retry_after import parse_retry_after
 from glamgraph.errors import BadInput, MediaWikiError
 
 #: The client's deadline per request when ``Settings.timeout_s`` leaves it to the protocol.

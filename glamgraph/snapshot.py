@@ -41,7 +41,7 @@ from glamgraph import ids, vocab
 from glamgraph._version import __version__
 from glamgraph.errors import BadInput, UnknownRegion
 from glamgraph.queries import EngineKind
-from glamgraph.sparql.engine import Engine, Settings, get_engine
+from glamgraph.sparql import Engine, Settings, get_engine
 from glamgraph.sparql.result import QueryResult
 from glamgraph.sparql.snapfile import SnapshotFile, read_snapshot, redact_endpoint, write_snapshot
 

@@ -18,7 +18,7 @@ from glamgraph.errors import BadInput
 from glamgraph.export import to_map
 from glamgraph.export.map_geo import Projection, load_shapes
 from glamgraph.export.map_html import _leaflet
-from glamgraph.export.maps import (
+from glamgraph.export.map_model import (
     COVERED_COLOUR,
     NO_INSTITUTIONS_COLOUR,
     STATE_NAMES,
@@ -304,7 +304,7 @@ def test_thousands_of_institutions_are_binned(tmp_path: Path, monkeypatch) -> No
     """Past 3,000 institutions the PNG draws hexagonal bins with a colour bar, not dots."""
     from matplotlib.figure import Figure
 
-    from glamgraph.export.maps import HEXBIN_FROM
+    from glamgraph.export.map_model import HEXBIN_FROM
     from glamgraph.model import Institution
 
     cov = make_coverage()

@@ -41,8 +41,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-from glamgraph._files import CACHE_ENV_VAR, atomic_path, cache_root
 from glamgraph.errors import CacheUnusable
+from glamgraph.files import CACHE_ENV_VAR, atomic_path, cache_root
 
 FORMAT: Final = "glamgraph-cache/1"
 T = TypeVar("T")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from glamgraph import _files, ids, vocab
+from glamgraph import files, ids, vocab
 from glamgraph._version import __version__
 from glamgraph.errors import WriteError
 from glamgraph.model import Coverage, CoverageRow, Institution
@@ -413,7 +413,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     if not target.parent.is_dir():
         raise WriteError(f"cannot write {target}: {target.parent} is not a directory")
     try:
-        with _files.atomic_path(target) as tmp:
+        with files.atomic_path(target) as tmp:
             yield tmp
     except OSError as exc:
         raise WriteError(f"cannot write {target}: {exc.strerror or exc}") from exc

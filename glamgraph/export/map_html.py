@@ -26,7 +26,7 @@ import numpy as np
 
 from glamgraph.export._common import wikidata_url
 from glamgraph.export.cells import xml_safe
-from glamgraph.export.maps import (
+from glamgraph.export.map_model import (
     CONTEXT_COLOUR,
     DOT_COLOUR,
     STATE_COLOURS,

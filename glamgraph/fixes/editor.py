@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 from glamgraph import vocab
-from glamgraph._http import parse_retry_after
 from glamgraph.client import Verdict, user_agent
 from glamgraph.client import call as retry_call
+from glamgraph.client.retry_after import parse_retry_after
 from glamgraph.errors import BadInput, MediaWikiError
 from glamgraph.fixes.formats import EditAction, EditResult, wikibase_day
 from glamgraph.fixes.proposals import Proposal

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from glamgraph import vocab
-from glamgraph._files import temp_beside
 from glamgraph.errors import WriteError
+from glamgraph.files import temp_beside
 
 # --- summary -----------------------------------------------------------------------------------
 #: Summaries stay well below MediaWiki's 500-character limit (Wikibase prepends its own comment).

@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from glamgraph._http import parse_retry_after
 from glamgraph.client import Settings, Verdict
 from glamgraph.client import call as retry_call
+from glamgraph.client.retry_after import parse_retry_after
 from glamgraph.errors import BadInput, MediaWikiError
 from glamgraph.mediawiki import parse_response
 from glamgraph.publish.credentials import Credentials, scrub

@@ -40,10 +40,10 @@ import os
 from pathlib import Path
 from typing import Any, Final
 
-from glamgraph._files import cache_root as cache_root  # re-exported: where Cache lives
 from glamgraph.client import CacheWarning as CacheWarning  # re-exported: one cache warning
 from glamgraph.client import JsonStore
 from glamgraph.client.store import key_digest
+from glamgraph.files import cache_root as cache_root  # re-exported: where Cache lives
 from glamgraph.redaction import redact_url
 from glamgraph.sparql.result import QueryResult, check_bindings
 

@@ -6,6 +6,7 @@ Behind it: ``wdqs`` and ``qlever`` (public Wikidata endpoints), any SPARQL 1.1 U
 SPARQLWrapper, see :mod:`glamgraph.sparql.remote`), and ``snapshot``, the offline sample shipped in
 the wheel, served in-process by an embedded Oxigraph store (:mod:`glamgraph.sparql.embedded`).
 
+>>> from glamgraph.sparql import get_engine
 >>> eng = get_engine("snapshot")
 >>> res = eng.run("countries-of-continent", continent="Q538")
 >>> "AU" in res.values("iso")
@@ -15,14 +16,10 @@ True
 from __future__ import annotations
 
 import logging
-import os
-import re
-import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypeVar
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from glamgraph import queries
 from glamgraph._version import __version__
@@ -34,11 +31,6 @@ from glamgraph.sparql.result import QueryResult, merge
 if TYPE_CHECKING:
     from glamgraph.sparql.cache import Cache
 
-EngineName = Literal["wdqs", "qlever", "snapshot"]
-ENGINE_NAMES: Final[tuple[str, ...]] = ("wdqs", "qlever", "snapshot")
-#: The fallback chain of an engine name when ``get_engine(..., fallback=None)``.
-DEFAULT_FALLBACK: Final[Mapping[str, tuple[str, ...]]] = {"wdqs": ("qlever",)}
-_URL_RE: Final = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(:[0-9]{1,5})?(/[^\s]*)?")
 
 log = logging.getLogger("glamgraph.sparql")
 _P = TypeVar("_P")
@@ -148,6 +140,7 @@ class Engine(ABC):
 
         Parameters are checked and written in as typed terms (see :func:`glamgraph.queries.fill`).
 
+        >>> from glamgraph.sparql import get_engine
         >>> get_engine("snapshot").run("region-by-iso", code="FR").qids("item")
         ['Q142']
         >>> len(get_engine("snapshot").run("institutions-by-class-and-country",
@@ -182,6 +175,7 @@ class Engine(ABC):
         levels (a part of 1/2**max_depth of the whole that times out raises): a fallback chain
         uses it to move to the next engine rather than halving on through more timeouts.
 
+        >>> from glamgraph.sparql import get_engine
         >>> res = get_engine("snapshot").run_split(
         ...     "borders", split="region", values=["Q142", "Q183", "Q142"])
         >>> res.parts, "wd:Q142 wd:Q183 }" in res.query_text
@@ -237,6 +231,7 @@ class Engine(ABC):
         ``mid+1..hi``; a range of ``floor`` numbers or fewer (default ``Settings.split_floor``)
         that still times out raises :class:`QueryTimeout`. Merging works as in :meth:`run_split`.
 
+        >>> from glamgraph.sparql import get_engine
         >>> res = get_engine("snapshot").run_split_range(
         ...     "institutions-without-country", lo=0, hi=10**9, **{"class": "Q33506"})
         >>> res.parts, res.query_name
@@ -331,98 +326,6 @@ class Engine(ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name} {self.display_url}>"
-
-
-_ENGINE_LOCK = threading.Lock()
-#: Snapshot engines by file (their stores load once per process).
-_SNAPSHOTS: dict[str, Engine] = {}
-#: ``snapshot:FILE``: a snapshot file served in-process (see :mod:`glamgraph.sparql.snapfile`).
-SNAPSHOT_PREFIX: Final = "snapshot:"
-
-
-def check_endpoint(endpoint: str) -> str:
-    """Accept an engine name or an http(s) URL; anything else is refused with exit-2 input error.
-
-    >>> check_endpoint("qlever")
-    'qlever'
-    >>> check_endpoint("ftp://x")
-    Traceback (most recent call last):
-    ...
-    glamgraph.errors.BadInput: unknown endpoint: 'ftp://x' (use wdqs, qlever, snapshot or an http(s) URL)
-    >>> check_endpoint("http://127.0.0.1:99999/sparql")
-    Traceback (most recent call last):
-    ...
-    glamgraph.errors.BadInput: unknown endpoint: 'http://127.0.0.1:99999/sparql' (malformed URL: Port out of range 0-65535)
-    """
-    if endpoint in ENGINE_NAMES:
-        return endpoint
-    if endpoint.startswith(SNAPSHOT_PREFIX) and endpoint[len(SNAPSHOT_PREFIX) :].strip():
-        return endpoint
-    shown = redact_url(endpoint)
-    if _URL_RE.fullmatch(endpoint):
-        try:
-            parts = urlsplit(endpoint)
-            parts.port  # noqa: B018 - raises ValueError for a bad port
-        except ValueError as exc:
-            raise BadInput(f"unknown endpoint: {shown!r} (malformed URL: {exc})") from None
-        if parts.hostname:
-            return endpoint
-    raise BadInput(f"unknown endpoint: {shown!r} (use wdqs, qlever, snapshot or an http(s) URL)")
-
-
-def get_engine(
-    endpoint: str | Engine = "wdqs",
-    settings: Settings | None = None,
-    *,
-    fallback: Sequence[str] | None = None,
-) -> Engine:
-    """An engine by name (``wdqs``, ``qlever``, ``snapshot``) or SPARQL endpoint URL.
-
-    ``wdqs`` falls back to ``qlever`` by default when WDQS fails for reasons other than the query;
-    pass ``fallback=[]`` to switch that off or another chain of names/URLs to change it (the
-    result of a fallback says so in ``fallback_from``). The ``snapshot`` engine is shared within
-    the process (its store loads once) and does not cache.
-
-    Raises:
-        BadInput: an unknown engine name or a malformed URL (in ``endpoint`` or ``fallback``).
-        CacheUnusable: caching is on and the cache folder cannot be used.
-
-    >>> get_engine("wdqs", Settings(use_cache=False))
-    <FallbackEngine wdqs -> qlever>
-    >>> get_engine("wdqs", Settings(use_cache=False), fallback=[])
-    <RemoteEngine wdqs https://query.wikidata.org/sparql>
-    """
-    if isinstance(endpoint, Engine):
-        return endpoint
-    endpoint = check_endpoint(endpoint)
-    chain = DEFAULT_FALLBACK.get(endpoint, ()) if fallback is None else tuple(fallback)
-    others = [e for e in dict.fromkeys(check_endpoint(f) for f in chain) if e != endpoint]
-    primary = _single_engine(endpoint, settings)
-    if not others:
-        return primary
-    from glamgraph.sparql.fallback import FallbackEngine
-
-    return FallbackEngine([primary, *(_single_engine(e, settings) for e in others)], settings)
-
-
-def _single_engine(endpoint: str, settings: Settings | None) -> Engine:
-    if endpoint == "snapshot" or endpoint.startswith(SNAPSHOT_PREFIX):
-        from glamgraph.sparql.embedded import default_snapshot_path, snapshot_engine
-
-        raw = endpoint[len(SNAPSHOT_PREFIX) :].strip()
-        path = os.path.abspath(os.path.expanduser(raw) if raw else default_snapshot_path())
-        try:  # a file rebuilt in this process is loaded again
-            st = os.stat(path)
-            key = f"{path}|{st.st_size}|{st.st_mtime_ns}"
-        except OSError:
-            key = path
-        with _ENGINE_LOCK:
-            if key not in _SNAPSHOTS:
-                _SNAPSHOTS[key] = snapshot_engine(settings, path)
-            return _SNAPSHOTS[key]
-    from glamgraph.sparql.remote import make_remote
-
-    return make_remote(endpoint, settings)
 
 
 def timed() -> Callable[[], float]:

@@ -40,7 +40,7 @@ class FallbackEngine(Engine):
     ``name`` and ``url`` are the first engine's; a result from a later one carries its own
     ``endpoint``/``endpoint_url`` and ``fallback_from`` = the first engine's name.
 
-    >>> from glamgraph.sparql.engine import get_engine
+    >>> from glamgraph.sparql import get_engine
     >>> eng = get_engine("wdqs", Settings(use_cache=False))
     >>> [e.name for e in eng.engines]
     ['wdqs', 'qlever']

@@ -63,7 +63,7 @@ from typing import Any
 from SPARQLWrapper import JSON, POST, SELECT, URLENCODED, SPARQLWrapper
 
 from glamgraph import queries, vocab
-from glamgraph._http import parse_retry_after
+from glamgraph.client.retry_after import parse_retry_after
 from glamgraph.errors import (
     BadQuery,
     BadResponse,

@@ -1,4 +1,4 @@
-"""HTTP helpers shared by the SPARQL, MediaWiki and Wikibase clients (standard library only)."""
+"""Parsing the `Retry-After` header: the one rule every client of the client layer shares."""
 
 from __future__ import annotations
 
