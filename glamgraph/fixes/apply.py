@@ -11,6 +11,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from glamgraph import vocab
+from glamgraph.client.secrets import BOT_PASSWORD_ENV, BOT_USER_ENV
 from glamgraph.errors import BadInput
 from glamgraph.fixes.editor import Session, StopRun, redacted_logs, scrub, wbi_config
 from glamgraph.fixes.formats import EditResult, write_report
@@ -21,8 +22,8 @@ from glamgraph.model import Records
 log = logging.getLogger("glamgraph.wikibase")
 
 #: Environment variables holding the bot password (``User@BotName`` and the generated password).
-ENV_USER: Final = "GLAMGRAPH_BOT_USER"
-ENV_PASSWORD: Final = "GLAMGRAPH_BOT_PASSWORD"
+ENV_USER: Final = BOT_USER_ENV
+ENV_PASSWORD: Final = BOT_PASSWORD_ENV
 
 
 def credentials_from_env(environ: Mapping[str, str] | None = None) -> tuple[str, str]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
@@ -23,6 +22,9 @@ from glamgraph import vocab
 from glamgraph.client import Verdict, user_agent
 from glamgraph.client import call as retry_call
 from glamgraph.client.retry_after import parse_retry_after
+from glamgraph.client.secrets import Secret as Secret  # re-exported: fixes.Secret
+from glamgraph.client.secrets import redacted_logs as client_redacted_logs
+from glamgraph.client.secrets import scrub as scrub  # re-exported for apply
 from glamgraph.errors import BadInput, MediaWikiError
 from glamgraph.fixes.formats import EditAction, EditResult, wikibase_day
 from glamgraph.fixes.proposals import Proposal
@@ -116,84 +118,19 @@ def _warning_names(warnings: Any) -> list[str]:
     return names
 
 
-# --- redact ------------------------------------------------------------------------------------
-class Secret(str):
-    """A string whose ``repr`` hides it: what wikibaseintegrator's retry logger prints of kwargs."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "'<redacted>'"
-
-
-def scrub(text: str, *secrets: str) -> str:
-    """``text`` with every secret replaced and every token value hidden.
-
-    >>> scrub("pw=hunter2 'token': 'abc+\\\\'", "hunter2")
-    "pw=<redacted> 'token': '<redacted>'"
-    """
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<redacted>")
-    return _TOKEN_RE.sub(r"\1<redacted>\3", text)
-
-
-_TOKEN_RE: Final = re.compile(
-    r"""((?:lg|csrf|login)?token['"]?\s*[:=]\s*['"]?)([^'"&,}\s]+)(['"]?)"""
-)
-
-
-class _Redactor(logging.Filter):
-    """Hides secrets and tokens in the records of third-party loggers; drops wikibaseintegrator's
-    tracebacks of errors this package handles and reports itself."""
-
-    def __init__(self, secrets: Sequence[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        if exc is not None and record.name.startswith("wikibaseintegrator"):
-            from wikibaseintegrator.wbi_exceptions import MaxRetriesReachedException, MWApiError
-
-            if isinstance(exc, WaitOut | MWApiError | MaxRetriesReachedException):
-                return False
-        message = record.getMessage()
-        clean = scrub(message, *self.secrets)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = scrub(
-                logging.Formatter().formatException(record.exc_info), *self.secrets
-            )
-        return True
-
-
-_THIRD_PARTY_LOGGERS: Final = ("wikibaseintegrator", "backoff", "urllib3", "requests")
-
-
 @contextlib.contextmanager
 def redacted_logs(secrets: Sequence[str]) -> Iterator[None]:
-    """Attach a :class:`_Redactor` to every third-party logger that might see a request."""
+    """The client layer's log redaction (:func:`glamgraph.client.secrets.redacted_logs`), with
+    wikibaseintegrator's loggers loaded first and its tracebacks of the errors this module
+    handles and reports itself left out."""
     import wikibaseintegrator
     import wikibaseintegrator.datatypes
     import wikibaseintegrator.wbi_backoff
     import wikibaseintegrator.wbi_login  # noqa: F401 - their loggers exist once imported
+    from wikibaseintegrator.wbi_exceptions import MaxRetriesReachedException, MWApiError
 
-    redactor = _Redactor(secrets)
-    names = [
-        name
-        for name in list(logging.root.manager.loggerDict)
-        if name.split(".")[0] in _THIRD_PARTY_LOGGERS
-    ]
-    loggers = [logging.getLogger(name) for name in dict.fromkeys([*_THIRD_PARTY_LOGGERS, *names])]
-    for lg in loggers:
-        lg.addFilter(redactor)
-    try:
+    with client_redacted_logs(secrets, (WaitOut, MWApiError, MaxRetriesReachedException)):
         yield
-    finally:
-        for lg in loggers:
-            lg.removeFilter(redactor)
 
 
 # --- edit --------------------------------------------------------------------------------------

@@ -23,11 +23,11 @@ Example (not run: it reaches Meta-Wiki)::
 
 from __future__ import annotations
 
+from glamgraph.client.secrets import Secret
 from glamgraph.publish.credentials import (
     ENV_PASSWORD,
     ENV_USER,
     Credentials,
-    Secret,
     check_wiki_url,
     load_credentials,
 )

@@ -18,35 +18,20 @@ of the HTTP libraries while a publish runs.
 
 from __future__ import annotations
 
-import contextlib
-import ipaddress
-import logging
 import os
-import re
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
+from glamgraph.client.secrets import BOT_PASSWORD_ENV, BOT_USER_ENV, Secret
 from glamgraph.errors import BadInput
+from glamgraph.mediawiki import is_loopback_host
 
-ENV_USER: Final = "GLAMGRAPH_BOT_USER"
-ENV_PASSWORD: Final = "GLAMGRAPH_BOT_PASSWORD"
-
-
-class Secret(str):
-    """A string whose ``repr`` hides it.
-
-    >>> repr(Secret("hunter2")), str(Secret("hunter2"))
-    ("'<redacted>'", 'hunter2')
-    """
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "'<redacted>'"
+ENV_USER: Final = BOT_USER_ENV
+ENV_PASSWORD: Final = BOT_PASSWORD_ENV
 
 
 @dataclass(frozen=True)
@@ -134,17 +119,12 @@ def _from_file(path: Path) -> Credentials:
 
 
 def is_loopback(host: str) -> bool:
-    """Whether ``host`` is this machine (``localhost``, 127.0.0.0/8, ``::1``).
+    """Whether ``host`` is this machine (see :func:`glamgraph.mediawiki.is_loopback_host`).
 
     >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("meta.wikimedia.org")
     (True, True, False)
     """
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(host)
 
 
 def check_wiki_url(url: str, *, sends_credentials: bool) -> str:
@@ -173,56 +153,3 @@ def check_wiki_url(url: str, *, sends_credentials: bool) -> str:
             "for a wiki on this machine)"
         )
     return url
-
-
-_TOKEN_RE: Final = re.compile(
-    r"""((?:lg|csrf|login)?token['"]?\s*[:=]\s*['"]?)([^'"&,}\s]+)(['"]?)"""
-)
-
-
-def scrub(text: str, *secrets: str) -> str:
-    """``text`` with every secret and every token value hidden.
-
-    >>> scrub("pw=hunter2 'token': 'abc+\\\\'", "hunter2")
-    "pw=<redacted> 'token': '<redacted>'"
-    """
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<redacted>")
-    return _TOKEN_RE.sub(r"\1<redacted>\3", text)
-
-
-class _Redactor(logging.Filter):
-    def __init__(self, secrets: Sequence[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = scrub(message, *self.secrets)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = scrub(
-                logging.Formatter().formatException(record.exc_info), *self.secrets
-            )
-        return True
-
-
-_LOGGERS: Final = ("wikibaseintegrator", "backoff", "urllib3", "requests", "glamgraph")
-
-
-@contextlib.contextmanager
-def redacted_logs(secrets: Sequence[str]) -> Iterator[None]:
-    """A filter on every logger of the HTTP libraries (and glamgraph's) that hides ``secrets``
-    and token values, for the duration of the block."""
-    redactor = _Redactor(secrets)
-    names = [n for n in list(logging.root.manager.loggerDict) if n.split(".")[0] in _LOGGERS]
-    loggers = [logging.getLogger(n) for n in dict.fromkeys([*_LOGGERS, *names])]
-    for lg in loggers:
-        lg.addFilter(redactor)
-    try:
-        yield
-    finally:
-        for lg in loggers:
-            lg.removeFilter(redactor)

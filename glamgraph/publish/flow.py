@@ -13,14 +13,10 @@ from typing import Final, Literal
 
 from glamgraph import vocab
 from glamgraph.client import CONTACT_ENV_VAR, user_agent
+from glamgraph.client.secrets import redacted_logs
 from glamgraph.errors import BadInput
 from glamgraph.publish import listeria as listeria_blocks
-from glamgraph.publish.credentials import (
-    Credentials,
-    check_wiki_url,
-    load_credentials,
-    redacted_logs,
-)
+from glamgraph.publish.credentials import Credentials, check_wiki_url, load_credentials
 from glamgraph.publish.run import read_run
 from glamgraph.publish.section import splice, unified_diff
 from glamgraph.publish.wiki import EditConflict, PageState, WikiClient

@@ -26,9 +26,10 @@ from typing import Any, Final, TypeVar
 from glamgraph.client import Settings, Verdict
 from glamgraph.client import call as retry_call
 from glamgraph.client.retry_after import parse_retry_after
+from glamgraph.client.secrets import scrub
 from glamgraph.errors import BadInput, MediaWikiError
 from glamgraph.mediawiki import parse_response
-from glamgraph.publish.credentials import Credentials, scrub
+from glamgraph.publish.credentials import Credentials
 
 log = logging.getLogger("glamgraph.publish")
 
