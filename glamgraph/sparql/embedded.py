@@ -212,4 +212,11 @@ def snapshot_engine(
     Raises:
         MalformedFile: a missing, truncated, corrupted or foreign file (exit code 2).
     """
-    return EmbeddedEngine.from_snapshot(load_snapshot_file(path), settings=settings)
+    snap = load_snapshot_file(path)
+    eng = EmbeddedEngine.from_snapshot(snap, settings=settings)
+    if snap.path.resolve() == shipped_snapshot_path().resolve():
+        # the sample inside the package: named as such, not by where it is installed
+        eng.url = eng.display_url = (
+            f"snapshot:shipped-sample ({snap.created}, from {snap.endpoint})"
+        )
+    return eng
