@@ -68,7 +68,11 @@ def _draw_png(model: MapModel, path: Path, fmt: str) -> None:
     x0, x1, y0, y1 = model.bounds
     # a wide map (the world) goes on top with the key below it; a compact one beside the key
     wide = (x1 - x0) / max(y1 - y0, 1e-9) > 1.6
-    map_box = (0.01, 0.36, 0.98, 0.55) if wide else (0.01, 0.1, 0.66, 0.79)
+    notes = [*model.notes, *model.footer]
+    footer = "\n".join(line for n in notes for line in textwrap.wrap(n, 200)[:3])
+    # the footer's lines (6.5 pt, ~11 px each) stay clear of the map
+    low = max(0.1, 0.02 + 0.0135 * (footer.count("\n") + 1))
+    map_box = (0.01, 0.36, 0.98, 0.55) if wide else (0.01, low, 0.66, 0.89 - low)
     ax = fig.add_axes(map_box)
     ax.set_facecolor(SEA_COLOUR)
     ax.set_xticks([])
@@ -277,9 +281,7 @@ def _draw_png(model: MapModel, path: Path, fmt: str) -> None:
         )
     fig.text(0.01, 0.955, clip(model.title, 120), fontsize=13, fontweight="bold", parse_math=False)
     fig.text(0.01, 0.925, clip(model.subtitle, 170), fontsize=9, color="#444444", parse_math=False)
-    notes = [*model.notes, *model.footer]
-    text = "\n".join(line for n in notes for line in textwrap.wrap(n, 200)[:3])
-    fig.text(0.01, 0.008, text, fontsize=6.5, color="#555555", parse_math=False, va="bottom")
+    fig.text(0.01, 0.008, footer, fontsize=6.5, color="#555555", parse_math=False, va="bottom")
     with warnings.catch_warnings():
         # Labels in scripts the default font lacks (CJK) draw as boxes rather than fail.
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from (current )?font")
