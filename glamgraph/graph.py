@@ -40,7 +40,7 @@ from rdflib.store import Store
 from glamgraph import vocab
 from glamgraph._version import __version__
 from glamgraph.model import Affiliate, Institution, Region, Unplaced
-from glamgraph.sparql import QueryResult, Row
+from glamgraph.sparql import QueryResult, Row, term_bool
 from glamgraph.sparql.embedded import EmbeddedEngine
 
 Quad = tuple[str, str, str, str]
@@ -249,9 +249,9 @@ def _rows_admin(row: Row) -> Iterable[tuple[str, str, str]]:
         yield s, _wdt(vocab.LOCATED_IN), o
     if (c := row.get("country")) is not None and (o := _term(c)):
         yield s, _wdt(vocab.COUNTRY_P), o
-    if row.get("iscountry", {}).get("value") == "true":
+    if term_bool(row, "iscountry"):
         yield s, iri(RDF_TYPE), _gg("CurrentCountry")
-    if row.get("historical", {}).get("value") == "true":
+    if term_bool(row, "historical"):
         yield s, iri(RDF_TYPE), _gg("FormerCountryOrRegion")
 
 

@@ -17,7 +17,7 @@ from glamgraph.affiliates.module import _read_text
 from glamgraph.affiliates.normalise import normalise_status, normalise_type
 from glamgraph.errors import MalformedFile
 from glamgraph.model import Affiliate, AffiliateStatus, AffiliateType
-from glamgraph.sparql import Engine, QueryResult, get_engine, term_qid, term_value
+from glamgraph.sparql import Engine, QueryResult, get_engine, term_bool, term_qid, term_value
 
 #: The registry's header: these columns, each exactly once.
 #: The largest registry file read (bytes); a bigger one is refused before it is read.
@@ -169,7 +169,7 @@ def resolve_iso_codes(
             item = term_qid(r, "item")
             if item is None or term_value(r, "kind") != kind:
                 continue
-            if term_value(r, "dissolved") is not None or term_value(r, "historical") is not None:
+            if term_value(r, "dissolved") is not None or term_bool(r, "historical"):
                 continue
             cands.append((0 if term_value(r, "m49") else 1, ids.qid_number(item), item))
         if not cands:
