@@ -114,6 +114,14 @@ RULES: Final[Mapping[str, Rule]] = {
             "a prefix is used without a PREFIX line: only WDQS predeclares the Wikidata "
             "prefixes; QLever and others refuse the query (HTTP 400)",
         ),
+        Rule(
+            "bind-in-optional",
+            ("virtuoso",),
+            "a BIND inside an OPTIONAL: Virtuoso 7.2, when the group's subject is one constant "
+            "(a one-row VALUES), drops every later OPTIONAL of the query without an error (a "
+            "region's label and coordinates silently missing); bind outside the OPTIONAL, e.g. "
+            "BIND(BOUND(?x) AS ?flag)",
+        ),
         Rule("syntax", queries.ENGINE_KINDS, "the text is not valid SPARQL 1.1"),
     )
 }
@@ -311,6 +319,17 @@ def _filter_in_optional(tree: Any) -> list[str]:
     return out
 
 
+def _bind_in_optional(tree: Any) -> list[str]:
+    out: list[str] = []
+    for pat in _patterns(tree):
+        if pat.name != "LeftJoin":
+            continue
+        for sub in _patterns(pat["p2"], into_optional=False):
+            if sub.name == "Extend":
+                out.append(f"a BIND of ?{sub['var']} inside an OPTIONAL")
+    return out
+
+
 def _top_values(node: Any) -> Iterator[Any]:
     """The VALUES blocks joined at the top of the pattern (not in UNION, OPTIONAL or MINUS)."""
     if not _is_comp(node):
@@ -476,6 +495,7 @@ def lint_text(
         "filter-in-optional": lambda tree, _text: _filter_in_optional(tree),
         "values-product": lambda tree, _text: _values_product(tree),
         "transitive-unbound": lambda tree, _text: _transitive_unbound(tree),
+        "bind-in-optional": lambda tree, _text: _bind_in_optional(tree),
         "wdqs-only": lambda tree, _text: _wdqs_only(tree),
     }
     for rule, check in checks.items():

@@ -57,6 +57,18 @@ BAD_AND_GOOD = {
         + PREFIXES
         + "SELECT ?class WHERE { { ?class wdt:P279* wd:Q33506 } UNION { ?class wdt:P279* wd:Q7075 } }",
     ),
+    "bind-in-optional": (
+        "# engines: virtuoso\n# param: items qid+\n"
+        + PREFIXES
+        + """SELECT ?item ?historical WHERE { VALUES ?item { }
+  OPTIONAL { ?item wdt:P31 ?h . FILTER(?h = wd:Q3024240) BIND(true AS ?historical) }
+  OPTIONAL { ?item wdt:P625 ?coord } }""".replace("VALUES ?item", "VALUES ?items"),
+        "# engines: virtuoso\n# param: items qid+\n"
+        + PREFIXES
+        + """SELECT ?item ?historical WHERE { VALUES ?items { } BIND(?items AS ?item)
+  OPTIONAL { ?item wdt:P31 ?h . FILTER(?h = wd:Q3024240) }
+  OPTIONAL { ?item wdt:P625 ?coord } BIND(BOUND(?h) AS ?historical) }""",
+    ),
     "wdqs-only": (
         "# engines: wdqs qlever\n"
         + PREFIXES
