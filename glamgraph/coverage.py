@@ -36,7 +36,15 @@ from glamgraph import graph as kg
 from glamgraph import harvest as hv
 from glamgraph import network, queries, regions, vocab
 from glamgraph.errors import BadInput, UnknownRegion
-from glamgraph.model import Affiliate, Contact, Coverage, CoverageRow, Institution, Region
+from glamgraph.model import (
+    Affiliate,
+    AffiliateSet,
+    Contact,
+    Coverage,
+    CoverageRow,
+    Institution,
+    Region,
+)
 from glamgraph.sparql import Engine, QueryResult, get_engine, term_qid, term_value
 
 log = logging.getLogger(__name__)
@@ -169,19 +177,27 @@ def sample_caveats(units: Sequence[Region]) -> list[str]:
     return ["; ".join(parts) + f". Use {FULL_ENDPOINTS} for real answers."]
 
 
-def _affiliate_sources(affs: Any, module: object, registry: object) -> list[dict[str, Any]]:
-    """Describe the affiliate sources for provenance, from what the affiliates loader kept."""
-    sources: list[dict[str, Any]] = []
-    for info in getattr(affs, "sources", None) or []:
-        if isinstance(info, dict) and info.get("key"):
-            sources.append(dict(info))
-    if sources:
-        return sources
-    # a minimal description when the loader gives none
-    if registry is not None:
-        sources.append({"key": str(registry), "kind": "registry", "path": str(registry)})
-    sources.append({"key": "module", "kind": "module", "path": str(module) if module else ""})
-    return sources
+def affiliate_sources(affs: Sequence[Affiliate]) -> list[dict[str, Any]]:
+    """The affiliate sources to describe in the knowledge graph: those the loader kept
+    (:attr:`AffiliateSet.sources`), else one per distinct :class:`~glamgraph.model.SourceRef`
+    source of the affiliates given (kind and id; the first reference's link).
+
+    >>> from glamgraph.model import SourceRef
+    >>> a = Affiliate("EE", "Wikimedia Eesti", "chapter", ("Q191",), "recognised", "mine",
+    ...     refs=(SourceRef("registry", "/data/r.csv", line=2),))
+    >>> affiliate_sources([a])
+    [{'key': 'registry /data/r.csv', 'kind': 'registry', 'id': '/data/r.csv', 'url': ''}]
+    """
+    if isinstance(affs, AffiliateSet) and affs.sources:
+        return [dict(src) for src in affs.sources]
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for aff in affs:
+        for ref in aff.refs:
+            found.setdefault(
+                ref.source_key,
+                {"key": f"{ref.kind} {ref.id}", "kind": ref.kind, "id": ref.id, "url": ref.url},
+            )
+    return list(found.values())
 
 
 def coverage(
@@ -251,19 +267,21 @@ def coverage(
         else regions.borders([u.qid for u in units], eng, results=results)
     )
 
+    affs: Sequence[Affiliate]
     if affiliates is None:
         from glamgraph.affiliates import load_affiliates
 
-        affs: Any = load_affiliates(module, registry=registry, endpoint=eng)
+        # the run's one settings object: --no-cache and --timeout reach the Meta-Wiki fetch
+        affs = load_affiliates(module, registry=registry, endpoint=eng, settings=eng.settings)
     else:
-        affs = list(affiliates)
+        affs = affiliates
     aff_list: list[Affiliate] = list(affs)
 
     builder = kg.GraphBuilder()
     for res in results:
         builder.add_query_result(res)
     builder.add_placement(reg, units, h.institutions, h.unplaced, context=world)
-    builder.add_affiliates(aff_list, _affiliate_sources(affs, module, registry))
+    builder.add_affiliates(aff_list, affiliate_sources(affs))
     ds = builder.build()
 
     geng = kg.engine_for(ds)

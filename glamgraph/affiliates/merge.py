@@ -19,7 +19,7 @@ from glamgraph.affiliates.registry import (
     resolve_iso_codes,
 )
 from glamgraph.affiliates.wikidata import _complement, _match, _wikidata_items
-from glamgraph.mediawiki import MediaWikiSettings
+from glamgraph.client import Settings
 from glamgraph.model import AffiliateSet, Disagreement, UnresolvedName
 from glamgraph.sparql import Engine, QueryResult, get_engine
 
@@ -34,8 +34,8 @@ def load_affiliates(
     registry: str | os.PathLike[str] | None = None,
     endpoint: str | Engine = "wdqs",
     wikidata: bool = True,
-    api_url: str = vocab.META_API,
-    settings: MediaWikiSettings | None = None,
+    api_url: str | None = None,
+    settings: Settings | None = None,
     use_cache: bool | None = None,
 ) -> AffiliateSet:
     """The Wikimedia movement affiliates from Meta-Wiki's module, Wikidata and a registry.
@@ -49,8 +49,11 @@ def load_affiliates(
         endpoint: the SPARQL engine for country names, ISO codes and the Wikidata complement: a
             name (``wdqs``, ``qlever``, ``snapshot``), a URL or an :class:`Engine`.
         wikidata: complement the module with Wikidata's affiliate items.
-        api_url: the MediaWiki API the module is fetched from (default Meta-Wiki).
-        settings: the MediaWiki client's settings (timeouts, retries, cache).
+        api_url: the MediaWiki API the module is fetched from (``None``:
+            ``settings.meta_api_url()``, i.e. ``GLAMGRAPH_META_API`` or Meta-Wiki).
+        settings: the run's one :class:`~glamgraph.client.Settings` (timeouts, retries, cache,
+            contact), for the Meta-Wiki fetch and for an engine named by ``endpoint``;
+            ``None``: the settings of ``endpoint`` when it is an engine, else the defaults.
         use_cache: read/write the MediaWiki cache (``None``: as ``settings`` say).
 
     Returns:
@@ -67,7 +70,9 @@ def load_affiliates(
     >>> wmfr.type, wmfr.countries, wmfr.status, wmfr.source
     ('chapter', ('Q142',), 'recognised', 'snapshot module (reconstructed)')
     """
-    eng = get_engine(endpoint)
+    eng = get_engine(endpoint, settings)
+    if settings is None:
+        settings = eng.settings  # one settings object for the engine and the Meta-Wiki fetch
     notes: list[str] = []
     queries: list[QueryResult] = []
     # 1. the registry first: a malformed one fails before anything is fetched
@@ -121,7 +126,7 @@ def load_affiliates(
             item = _match(e.affiliate, items, notes)
             if item is not None:
                 matched.add(item.qid)
-                e.affiliate = _complement(e, item, notes, disagreements)
+                e.affiliate = _complement(e, item, notes, disagreements, eng.display_url)
         unmatched = _sort_qids(set(items) - matched)
     for e in entries:
         for n in e.affiliate.unresolved:
@@ -145,6 +150,7 @@ def load_affiliates(
         {
             "key": mod.source,
             "kind": "module",
+            "id": mod.ref_id,
             "title": vocab.AFFILIATES_MODULE,
             "url": mod.url,
             "path": mod.path,
@@ -154,12 +160,20 @@ def load_affiliates(
         }
     ]
     if wikidata and any(a.wikidata for a in affs):
-        sources.append({"key": "+wikidata", "kind": "wikidata", "url": eng.display_url})
+        sources.append(
+            {
+                "key": "+wikidata",
+                "kind": "wikidata",
+                "id": eng.display_url,
+                "url": eng.display_url,
+            }
+        )
     if reg_path is not None:
         sources.append(
             {
                 "key": f"registry {reg_path}",
                 "kind": "registry",
+                "id": str(reg_path),
                 "path": str(reg_path),
                 "sha256": hashlib.sha256(reg_path.read_bytes()).hexdigest(),
             }

@@ -14,7 +14,7 @@ from glamgraph.affiliates.names import NO_COUNTRY, name_key
 from glamgraph.affiliates.normalise import normalise_status, normalise_type, parse_date
 from glamgraph.errors import MalformedFile
 from glamgraph.mediawiki import MediaWikiClient, MediaWikiSettings
-from glamgraph.model import Affiliate
+from glamgraph.model import Affiliate, SourceRef
 
 if TYPE_CHECKING:
     from glamgraph.sparql.snapfile import SnapshotFile
@@ -36,6 +36,16 @@ class ModuleSource:
     path: str = ""
     fetched: str = ""
     from_cache: bool = False
+
+    @property
+    def ref_id(self) -> str:
+        """The module as a :class:`~glamgraph.model.SourceRef` names it: the file read, else
+        the page title (fetched), else ``module text``."""
+        if self.path:
+            return self.path
+        if self.revision is not None:
+            return vocab.AFFILIATES_MODULE
+        return "module text"
 
     @property
     def sha256(self) -> str:
@@ -65,14 +75,16 @@ def read_module(
     module: str | os.PathLike[str] | None,
     *,
     snapshot: bool | SnapshotFile = False,
-    api_url: str = vocab.META_API,
+    api_url: str | None = None,
     settings: MediaWikiSettings | None = None,
     use_cache: bool | None = None,
 ) -> ModuleSource:
     """The module's text: a file path, the Lua text itself, the snapshot's copy or Meta-Wiki's.
 
     ``snapshot``: ``True`` takes the copy in the snapshot ``--endpoint snapshot`` serves; a
-    :class:`~glamgraph.sparql.snapfile.SnapshotFile` takes that file's copy.
+    :class:`~glamgraph.sparql.snapfile.SnapshotFile` takes that file's copy. ``api_url``: the
+    MediaWiki API to fetch from (``None``: ``settings.meta_api_url()``); ``settings``: the
+    client's timeouts, retries and cache (``use_cache`` overrides its cache switch).
 
     Raises:
         MalformedFile: an unreadable or non-UTF-8 file.
@@ -210,6 +222,7 @@ def _normalise_entry(entry: lua.LuaTable, mod: ModuleSource, notes: list[str]) -
         countries=(),
         status=status,
         source=mod.source,
+        refs=(SourceRef("module", mod.ref_id, mod.revision, entry.line, mod.url),),
         contact=contact,
         contact_source="module" if contact else "",
         page=_text(entry, "group_page"),

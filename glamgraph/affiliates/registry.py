@@ -16,7 +16,7 @@ from glamgraph import ids
 from glamgraph.affiliates.module import _read_text
 from glamgraph.affiliates.normalise import normalise_status, normalise_type
 from glamgraph.errors import MalformedFile
-from glamgraph.model import Affiliate, AffiliateStatus, AffiliateType
+from glamgraph.model import Affiliate, AffiliateStatus, AffiliateType, SourceRef
 from glamgraph.sparql import Engine, QueryResult, get_engine, term_qid, term_value
 
 #: The registry's header: these columns, each exactly once.
@@ -193,6 +193,7 @@ def _apply_registry(
     prefix = f"registry {path} line "
     for row in rows:
         where = f"{prefix}{row.line}"
+        ref = SourceRef("registry", str(path), line=row.line, url=path.as_uri())
         countries = tuple(dict.fromkeys(codes.get(t, t) for t in row.countries))
         hits = by_code.get(row.code.casefold(), [])
         if not hits:
@@ -205,6 +206,7 @@ def _apply_registry(
                     countries=countries,
                     status=row.status or "recognised",
                     source=where,
+                    refs=(ref,),
                     contact=row.contact,
                     contact_source="registry" if row.contact else "",
                     country_names=row.countries,
@@ -214,7 +216,7 @@ def _apply_registry(
             continue
         for i in hits:
             a = out[i]
-            changes: dict[str, Any] = {"source": f"{a.source} +{where}"}
+            changes: dict[str, Any] = {"source": f"{a.source} +{where}", "refs": (*a.refs, ref)}
             if row.name:
                 changes["name"] = row.name
             if row.type:

@@ -10,7 +10,7 @@ from typing import Final
 from glamgraph import ids, vocab
 from glamgraph.affiliates.module import _Entry
 from glamgraph.affiliates.names import _sort_qids, name_key
-from glamgraph.model import Affiliate, AffiliateType, Disagreement
+from glamgraph.model import Affiliate, AffiliateType, Disagreement, SourceRef
 from glamgraph.sparql import Engine, QueryResult, term_qid, term_value
 
 #: The type each Wikidata affiliate class (by English label) stands for.
@@ -127,8 +127,14 @@ def _match(aff: Affiliate, items: dict[str, _Item], notes: list[str]) -> _Item |
 
 
 def _complement(
-    entry: _Entry, item: _Item, notes: list[str], disagreements: list[Disagreement]
+    entry: _Entry,
+    item: _Item,
+    notes: list[str],
+    disagreements: list[Disagreement],
+    source_id: str = "",
 ) -> Affiliate:
+    """``entry``'s affiliate with what Wikidata's ``item`` adds; ``source_id`` names the
+    endpoint the item came from (its :class:`~glamgraph.model.SourceRef` id)."""
     aff = entry.affiliate
 
     def disagree(fld: str, meta: str, wikidata: str) -> None:
@@ -161,5 +167,6 @@ def _complement(
         emails=tuple(sorted(item.emails)),
         wikidata=item.qid,
         source=f"{aff.source} +wikidata {item.qid}",
+        refs=(*aff.refs, SourceRef("wikidata", source_id, url=vocab.WD + item.qid)),
         note=note,
     )
