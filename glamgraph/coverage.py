@@ -303,40 +303,15 @@ def coverage(
         r.qid: (r.lat, r.lon) for r in [*world, *units] if r.lat is not None and r.lon is not None
     }
     # nearest affiliate of every unit without a local one (uncovered or without institutions)
-    uncovered_ids = [u.qid for u in units if not covering.get(u.qid)]
-    near: dict[str, network.Nearest] = {}
-    if uncovered_ids:
-        if country_level:
-            g = network.border_graph(world_ids, world_borders)
-            near = network.nearest_affiliates(g, covering, coords_f, uncovered_ids)
-        else:
-            g = network.border_graph([u.qid for u in units], unit_borders)
-            local = {u.qid: covering.get(u.qid, []) for u in units}
-            near = (
-                network.nearest_affiliates(g, local, coords_f, uncovered_ids)
-                if any(local.values())
-                else {}
-            )
-            missing = [q for q in uncovered_ids if q not in near]
-            country = reg.qid if reg.kind == "country" else str(reg.parent)
-            if missing and not covering.get(country):
-                wg = network.border_graph(world_ids, world_borders)
-                at_country = network.nearest_affiliates(wg, covering, coords_f, [country]).get(
-                    country
-                )
-                if at_country is not None:
-                    for q in missing:
-                        dist = (
-                            round(
-                                network.haversine_km(coords_f[q], coords_f[at_country.via_region]),
-                                1,
-                            )
-                            if q in coords_f and at_country.via_region in coords_f
-                            else at_country.distance_km
-                        )
-                        near[q] = network.Nearest(
-                            at_country.affiliate, at_country.via_region, None, dist
-                        )
+    near = network.nearest_for_units(
+        [u.qid for u in units],
+        covering,
+        coords_f,
+        unit_borders=unit_borders,
+        world=world_ids,
+        world_borders=world_borders,
+        country=None if country_level else (reg.qid if reg.kind == "country" else str(reg.parent)),
+    )
 
     query_names = tuple(dict.fromkeys(qr.query_name for qr in [*results, counts_res, covers_res]))
     by_code: dict[str, Contact] = {}
