@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -328,6 +328,35 @@ class Coverage:
     # each GLAM root's count column and its classes (what ``type_counts`` counts), so that a
     # subset by class can recount them
     root_classes: tuple[tuple[str, frozenset[str]], ...] = ()
+    #: values the layers above derive from this answer, computed once (e.g. the export's contact
+    #: rows, shared by every file of a run); see :meth:`derived_value`
+    derived: dict[str, tuple[Any, Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def derived_value(self, name: str, compute: Callable[[Coverage], Any]) -> Any:
+        """``compute(self)``, computed once and kept on this answer under ``name``; computed
+        again when ``rows`` or ``institutions`` changed since (replaced, appended to, or a row
+        replaced).
+
+        >>> cov = Coverage(Region("Q46", "continent", "Europe"), [], [], [], [], [], "x")
+        >>> calls = []
+        >>> _ = cov.derived_value("n", lambda c: calls.append(1) or len(c.rows))
+        >>> _ = cov.derived_value("n", lambda c: calls.append(1) or len(c.rows))
+        >>> len(calls)
+        1
+        """
+        stamp = (
+            tuple(self.rows),
+            id(self.institutions),
+            len(self.institutions),
+        )
+        kept = self.derived.get(name)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        value = compute(self)
+        self.derived[name] = (stamp, value)
+        return value
 
     def uncovered(self) -> Rows:
         """The rows of regions with GLAM institutions and no recognised local affiliate
