@@ -45,6 +45,7 @@ from glamgraph.model import (
     Institution,
     Region,
 )
+from glamgraph.progress import Progress
 from glamgraph.sparql import Engine, QueryResult, get_engine, term_qid, term_value
 
 log = logging.getLogger(__name__)
@@ -211,6 +212,7 @@ def coverage(
     affiliates: Sequence[Affiliate] | None = None,
     fallback_contact: str | Contact = vocab.GLAM_FALLBACK_CONTACT,
     quiet: bool = False,
+    progress: Progress | None = None,
 ) -> Coverage:
     """Which unit regions of ``region`` have GLAM institutions and no recognised local affiliate.
 
@@ -225,7 +227,9 @@ def coverage(
         affiliates: affiliates to use as they are (skips loading ``module``/``registry``).
         fallback_contact: the contact of last resort (``NAME`` or ``NAME|URL``, or a
             :class:`~glamgraph.model.Contact`): the international GLAM-Wiki community by default.
-        quiet: no progress bar.
+        quiet: no progress bar (when ``progress`` is not given).
+        progress: called as ``progress(stage, done, total)`` as the harvest's queries finish
+            (see :mod:`glamgraph.progress`); ``None`` draws a bar unless ``quiet``.
 
     Returns:
         A :class:`~glamgraph.model.Coverage`: ``rows`` (what ``regions.csv`` holds),
@@ -251,7 +255,7 @@ def coverage(
                 f"which the shipped sample does not hold; use {FULL_ENDPOINTS}"
             )
         region = reg0
-    h = hv.harvest(region, eng, lang=lang, roots=types, quiet=quiet)
+    h = hv.harvest(region, eng, lang=lang, roots=types, quiet=quiet, progress=progress)
     results: list[QueryResult] = list(h.results)
     reg, units = h.region, list(h.units)
 

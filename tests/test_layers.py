@@ -21,6 +21,7 @@ LAYERS = {
     "querylint": 1,
     "doctor": 7,
     "model": 1,
+    "progress": 1,
     "client": 1,
     "sparql": 2,
     "mediawiki": 2,
