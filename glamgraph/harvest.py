@@ -201,8 +201,14 @@ class _Admin:
     historical: bool = False
 
 
-class _Chains:
-    """Batched, level-by-level resolution of P131 chains (shared by every item of a harvest)."""
+class Chains:
+    """Batched, level-by-level resolution of P131 chains (shared by every item of a harvest).
+
+    Args:
+        engine: the SPARQL engine asked.
+        results: receives each ``admin-parents`` result.
+        tick: called after each query (progress).
+    """
 
     def __init__(self, engine: Engine, results: list[QueryResult], tick: Callable[[], None]):
         self.engine = engine
@@ -211,6 +217,7 @@ class _Chains:
         self.tick = tick
 
     def fetch(self, qids: Iterable[str]) -> None:
+        """Ask ``admin-parents`` about the entities not yet known, in batches."""
         todo = sorted({q for q in qids if q not in self.info}, key=ids.qid_number)
         for part in chunks(todo, ADMIN_BATCH):
             res = self.engine.run_split("admin-parents", split="admin", values=list(part))
@@ -297,6 +304,7 @@ class _Chains:
         return hit
 
     def is_current(self, country: str) -> bool:
+        """Whether ``country`` is a current country (as far as the chains fetched tell)."""
         info = self.info.get(country)
         return bool(info and info.iscountry)
 
@@ -481,7 +489,7 @@ class Placement:
     chain_countries: dict[str, tuple[str, ...]]  # items without P17 -> current countries found
 
 
-def place_candidates(plan: HarvestPlan, found: Candidates, chains: _Chains) -> Placement:
+def place_candidates(plan: HarvestPlan, found: Candidates, chains: Chains) -> Placement:
     """Apply the placement rules (module docstring, steps 3 and 4) to the candidates, walking
     the P131 chains of the items without a country through ``chains``."""
     reg, country_set = plan.region, set(plan.countries)
@@ -529,7 +537,7 @@ def assemble(
     plan: HarvestPlan,
     placed: Placement,
     details: Mapping[str, dict[str, Any]],
-    chains: _Chains,
+    chains: Chains,
     type_labels: Mapping[str, str],
 ) -> tuple[list[Institution], list[Unplaced], int]:
     """The institutions (with their unit rows), the unplaced items, and how many placed
@@ -616,7 +624,7 @@ def harvest(
     ticker = _Ticker(f"harvest {plan.region.qid}", plan.planned_queries, report)
     try:
         found = fetch_candidates(plan, engine, results, ticker.tick)
-        chains = _Chains(engine, results, ticker.tick)
+        chains = Chains(engine, results, ticker.tick)
         placed = place_candidates(plan, found, chains)
         # 5. details of every placed and unplaced item
         todo = sorted(placed.item_countries.keys() | placed.unplaced.keys(), key=ids.qid_number)
