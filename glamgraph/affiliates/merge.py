@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from glamgraph import lua, vocab
-from glamgraph.affiliates.module import _normalise_entry, module_entries, read_module
-from glamgraph.affiliates.names import _sort_qids, resolve_country_names
+from glamgraph.affiliates.module import module_entries, normalise_entry, read_module
+from glamgraph.affiliates.names import resolve_country_names, sort_qids
 from glamgraph.affiliates.registry import (
     RegistryRow,
-    _apply_registry,
+    apply_registry,
     read_registry,
     resolve_iso_codes,
 )
-from glamgraph.affiliates.wikidata import _complement, _match, _wikidata_items
+from glamgraph.affiliates.wikidata import complement, match_item, wikidata_items
 from glamgraph.client import Settings
 from glamgraph.model import AffiliateSet, Disagreement, UnresolvedName
 from glamgraph.sparql import Engine, QueryResult, get_engine
@@ -93,7 +93,7 @@ def load_affiliates(
     entries = [
         e
         for t in module_entries(lua.loads(mod.text, mod.name), mod.name)
-        if (e := _normalise_entry(t, mod, notes)) is not None
+        if (e := normalise_entry(t, mod, notes)) is not None
     ]
     # 3. country names, one batched query
     names = [n for e in entries if e.local for n in e.names]
@@ -119,22 +119,22 @@ def load_affiliates(
     classes: dict[str, tuple[str, ...]] = {}
     unmatched: tuple[str, ...] = ()
     if wikidata:
-        items, classes, wd_res = _wikidata_items(eng)
+        items, classes, wd_res = wikidata_items(eng)
         queries.append(wd_res)
         matched: set[str] = set()
         for e in entries:
-            item = _match(e.affiliate, items, notes)
+            item = match_item(e.affiliate, items, notes)
             if item is not None:
                 matched.add(item.qid)
-                e.affiliate = _complement(e, item, notes, disagreements, eng.display_url)
-        unmatched = _sort_qids(set(items) - matched)
+                e.affiliate = complement(e, item, notes, disagreements, eng.display_url)
+        unmatched = sort_qids(set(items) - matched)
     for e in entries:
         for n in e.affiliate.unresolved:
             unresolved.append(UnresolvedName(e.affiliate.code, n, f"{mod.name}, line {e.line}"))
     affs = [e.affiliate for e in entries]
     # 5. the registry's additions and overrides
     if reg_path is not None:
-        affs = _apply_registry(affs, reg_rows, codes, reg_path)
+        affs = apply_registry(affs, reg_rows, codes, reg_path)
         overridden = {
             r.code.casefold() for r in reg_rows if r.countries
         }  # the organiser fixed these
