@@ -201,6 +201,54 @@ def affiliate_sources(affs: Sequence[Affiliate]) -> list[dict[str, Any]]:
     return list(found.values())
 
 
+def coverage_row(
+    unit: Region,
+    institutions: int,
+    codes: tuple[str, ...],
+    nearest: network.Nearest | None,
+    contacts_by_code: Mapping[str, Contact],
+    fallback: Contact,
+    counts: tuple[tuple[str, int], ...] = (),
+    query_names: tuple[str, ...] = (),
+) -> CoverageRow:
+    """One unit's row by the coverage rules: uncovered when it has institutions and no local
+    affiliate (``codes``); whom to contact: its local affiliates, else its ``nearest``
+    affiliate, else ``fallback``.
+
+    >>> fb = parse_fallback_contact()
+    >>> row = coverage_row(Region("Q31", "country", "Belgium"), 4, (), None, {}, fb)
+    >>> row.status, row.nearest_affiliate == fb.code, row.contacts == (fb,)
+    ('uncovered', True, True)
+    """
+    uncovered = institutions > 0 and not codes
+    near_any = nearest if not codes else None
+    near = near_any if uncovered else None
+    if codes:
+        contacts = tuple(contacts_by_code.get(c) or Contact(c, c, "", "", "none") for c in codes)
+    elif near_any is not None and near_any.affiliate in contacts_by_code:
+        contacts = (contacts_by_code[near_any.affiliate],)
+    else:
+        contacts = (fallback,)
+    return CoverageRow(
+        region=unit.qid,
+        label=unit.label,
+        iso=unit.iso,
+        kind=unit.kind,
+        institutions=institutions,
+        affiliates=codes,
+        uncovered=uncovered,
+        nearest_affiliate=near.affiliate if near else (fallback.code if uncovered else None),
+        contact=contacts[0].channel if contacts else None,
+        hops=near.hops if near else None,
+        distance_km=near.distance_km if near else None,
+        lat=unit.lat,
+        lon=unit.lon,
+        queries=query_names,
+        contacts=contacts,
+        type_counts=counts,
+    )
+
+
 def coverage(
     region: str | Region,
     *,
@@ -328,39 +376,19 @@ def coverage(
     for inst in h.institutions:
         for q in dict.fromkeys(inst.units):
             in_unit.setdefault(q, []).append(inst)
-    rows: list[CoverageRow] = []
-    for u in units:
-        n = counts.get(u.qid, 0)
-        codes = tuple(covering.get(u.qid, []))
-        unc = n > 0 and not codes
-        nb_any = near.get(u.qid) if not codes else None
-        nb = nb_any if unc else None
-        if codes:
-            contacts = tuple(by_code.get(c) or Contact(c, c, "", "", "none") for c in codes)
-        elif nb_any is not None and nb_any.affiliate in by_code:
-            contacts = (by_code[nb_any.affiliate],)
-        else:
-            contacts = (fallback,)
-        rows.append(
-            CoverageRow(
-                region=u.qid,
-                label=u.label,
-                iso=u.iso,
-                kind=u.kind,
-                institutions=n,
-                affiliates=codes,
-                uncovered=unc,
-                nearest_affiliate=nb.affiliate if nb else (fallback.code if unc else None),
-                contact=contacts[0].channel if contacts else None,
-                hops=nb.hops if nb else None,
-                distance_km=nb.distance_km if nb else None,
-                lat=u.lat,
-                lon=u.lon,
-                queries=query_names,
-                contacts=contacts,
-                type_counts=type_counts(in_unit.get(u.qid, []), by_root),
-            )
+    rows = [
+        coverage_row(
+            u,
+            counts.get(u.qid, 0),
+            tuple(covering.get(u.qid, [])),
+            near.get(u.qid),
+            by_code,
+            fallback,
+            type_counts(in_unit.get(u.qid, []), by_root),
+            query_names,
         )
+        for u in units
+    ]
     all_results = [*results, counts_res, covers_res]
     texts: dict[str, str] = {}
     for qr in all_results:
