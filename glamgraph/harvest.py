@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import logging
 import math
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
@@ -146,7 +147,13 @@ class ClassSet:
         return sorted(self.glam, key=ids.qid_number)
 
 
-_CLASS_CACHE: dict[tuple[str, tuple[str, ...], tuple[str, ...]], ClassSet] = {}
+_ClassKey = tuple[str, tuple[str, ...], tuple[str, ...]]
+#: the class closures of engines that cache, by endpoint URL and roots, for the process
+_CLASS_CACHE: dict[_ClassKey, ClassSet] = {}
+#: the class closures of engines that do not cache (``use_cache=False``): per engine object only
+_ENGINE_CLASSES: weakref.WeakKeyDictionary[Engine, dict[_ClassKey, ClassSet]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def glam_classes(
@@ -158,8 +165,9 @@ def glam_classes(
 ) -> ClassSet:
     """The GLAM classes for ``roots`` without the subtrees of ``lookalikes``, in one query.
 
-    Resolved once per engine and set of roots in this process (and cached on disk by the engine),
-    unless the engine's settings turn the cache off (``use_cache=False``): then every call asks.
+    Resolved once per endpoint and set of roots in this process (and cached on disk by the
+    engine); when the engine's settings turn the cache off (``use_cache=False``), once per engine
+    object only: another engine (another run) asks again.
 
     >>> from glamgraph.sparql import get_engine
     >>> cs = glam_classes(get_engine("snapshot"))
@@ -169,9 +177,11 @@ def glam_classes(
     roots_t = tuple(ids.check_qid(r, "class QID") for r in (roots or vocab.DEFAULT_GLAM_ROOTS))
     looks_t = tuple(ids.check_qid(r, "class QID") for r in (lookalikes or vocab.DEFAULT_LOOKALIKES))
     key = (engine.url, roots_t, looks_t)
-    memo = engine.settings.use_cache  # --no-cache: no reuse within the process either
-    if memo and key in _CLASS_CACHE:
-        return _CLASS_CACHE[key]
+    # --no-cache: nothing reused across engines (a new run asks again); one engine object still
+    # reuses its own answer within its run (a snapshot build asks about every country with it)
+    memo = _CLASS_CACHE if engine.settings.use_cache else _ENGINE_CLASSES.setdefault(engine, {})
+    if key in memo:
+        return memo[key]
     res = engine.run("class-closure", root=list(roots_t) + list(looks_t))
     if results is not None:
         results.append(res)
@@ -185,8 +195,7 @@ def glam_classes(
     excluded = set(looks_t).union(*(under.get(r, set()) for r in looks_t))
     by_root = tuple((r, frozenset(({r} | under.get(r, set())) - excluded)) for r in roots_t)
     cs = ClassSet(frozenset(glam - excluded), frozenset(excluded), roots_t, looks_t, by_root)
-    if memo:
-        _CLASS_CACHE[key] = cs
+    memo[key] = cs
     log.info("GLAM classes: %d (excluded %d look-alike classes)", len(cs.glam), len(excluded))
     return cs
 
