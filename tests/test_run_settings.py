@@ -13,7 +13,7 @@ import pytest
 from servers import faultproxy
 from servers import mediawiki as mw
 
-from glamgraph import harvest
+from glamgraph import harvest, sparql
 from glamgraph.affiliates import module as affiliates_module
 from glamgraph.cli import main
 from glamgraph.client import META_API_ENV_VAR
@@ -47,6 +47,15 @@ def test_no_cache_and_timeout_reach_every_request(  # type: ignore[no-untyped-de
             built.append(self)
 
     monkeypatch.setattr(affiliates_module, "MediaWikiClient", Recording)
+    engines: list[Any] = []  # the engines the CLI built from its options
+    real_get_engine = sparql.get_engine
+
+    def recording_get_engine(*args: Any, **kwargs: Any) -> Any:
+        eng = real_get_engine(*args, **kwargs)
+        engines.append(eng)
+        return eng
+
+    monkeypatch.setattr(sparql, "get_engine", recording_get_engine)
     with faultproxy.running(oxigraph_server.url) as proxy:
 
         def run(out: str) -> list[str]:
@@ -74,6 +83,11 @@ def test_no_cache_and_timeout_reach_every_request(  # type: ignore[no-untyped-de
         assert client.api_url == wiki.api_url
         assert client.settings.use_cache is False
         assert client.settings.timeout_s == 5 and client.timeout_s == 5
+    # one settings object per run: the engine's is the one the Meta-Wiki client used
+    assert len(engines) == 2
+    for eng, client in zip(engines, built, strict=True):
+        assert eng.settings.timeout_s == 5 and eng.settings.use_cache is False
+        assert client.settings is eng.settings
     # nothing written to the cache folder
     assert not [p for p in _isolated_cache.rglob("*") if p.is_file()]
 
