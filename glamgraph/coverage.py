@@ -36,7 +36,16 @@ from glamgraph import graph as kg
 from glamgraph import harvest as hv
 from glamgraph import network, queries, regions, vocab
 from glamgraph.errors import BadInput, UnknownRegion
-from glamgraph.model import Affiliate, Contact, Coverage, CoverageRow, Institution, Region
+from glamgraph.model import (
+    Affiliate,
+    AffiliateSet,
+    Contact,
+    Coverage,
+    CoverageRow,
+    Institution,
+    Region,
+)
+from glamgraph.progress import Progress
 from glamgraph.sparql import Engine, QueryResult, get_engine, term_qid, term_value
 
 log = logging.getLogger(__name__)
@@ -169,19 +178,75 @@ def sample_caveats(units: Sequence[Region]) -> list[str]:
     return ["; ".join(parts) + f". Use {FULL_ENDPOINTS} for real answers."]
 
 
-def _affiliate_sources(affs: Any, module: object, registry: object) -> list[dict[str, Any]]:
-    """Describe the affiliate sources for provenance, from what the affiliates loader kept."""
-    sources: list[dict[str, Any]] = []
-    for info in getattr(affs, "sources", None) or []:
-        if isinstance(info, dict) and info.get("key"):
-            sources.append(dict(info))
-    if sources:
-        return sources
-    # a minimal description when the loader gives none
-    if registry is not None:
-        sources.append({"key": str(registry), "kind": "registry", "path": str(registry)})
-    sources.append({"key": "module", "kind": "module", "path": str(module) if module else ""})
-    return sources
+def affiliate_sources(affs: Sequence[Affiliate]) -> list[dict[str, Any]]:
+    """The affiliate sources to describe in the knowledge graph: those the loader kept
+    (:attr:`AffiliateSet.sources`), else one per distinct :class:`~glamgraph.model.SourceRef`
+    source of the affiliates given (kind and id; the first reference's link).
+
+    >>> from glamgraph.model import SourceRef
+    >>> a = Affiliate("EE", "Wikimedia Eesti", "chapter", ("Q191",), "recognised", "mine",
+    ...     refs=(SourceRef("registry", "/data/r.csv", line=2),))
+    >>> affiliate_sources([a])
+    [{'key': 'registry /data/r.csv', 'kind': 'registry', 'id': '/data/r.csv', 'url': ''}]
+    """
+    if isinstance(affs, AffiliateSet) and affs.sources:
+        return [dict(src) for src in affs.sources]
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for aff in affs:
+        for ref in aff.refs:
+            found.setdefault(
+                ref.source_key,
+                {"key": f"{ref.kind} {ref.id}", "kind": ref.kind, "id": ref.id, "url": ref.url},
+            )
+    return list(found.values())
+
+
+def coverage_row(
+    unit: Region,
+    institutions: int,
+    codes: tuple[str, ...],
+    nearest: network.Nearest | None,
+    contacts_by_code: Mapping[str, Contact],
+    fallback: Contact,
+    counts: tuple[tuple[str, int], ...] = (),
+    query_names: tuple[str, ...] = (),
+) -> CoverageRow:
+    """One unit's row by the coverage rules: uncovered when it has institutions and no local
+    affiliate (``codes``); whom to contact: its local affiliates, else its ``nearest``
+    affiliate, else ``fallback``.
+
+    >>> fb = parse_fallback_contact()
+    >>> row = coverage_row(Region("Q31", "country", "Belgium"), 4, (), None, {}, fb)
+    >>> row.status, row.nearest_affiliate == fb.code, row.contacts == (fb,)
+    ('uncovered', True, True)
+    """
+    uncovered = institutions > 0 and not codes
+    near_any = nearest if not codes else None
+    near = near_any if uncovered else None
+    if codes:
+        contacts = tuple(contacts_by_code.get(c) or Contact(c, c, "", "", "none") for c in codes)
+    elif near_any is not None and near_any.affiliate in contacts_by_code:
+        contacts = (contacts_by_code[near_any.affiliate],)
+    else:
+        contacts = (fallback,)
+    return CoverageRow(
+        region=unit.qid,
+        label=unit.label,
+        iso=unit.iso,
+        kind=unit.kind,
+        institutions=institutions,
+        affiliates=codes,
+        uncovered=uncovered,
+        nearest_affiliate=near.affiliate if near else (fallback.code if uncovered else None),
+        contact=contacts[0].channel if contacts else None,
+        hops=near.hops if near else None,
+        distance_km=near.distance_km if near else None,
+        lat=unit.lat,
+        lon=unit.lon,
+        queries=query_names,
+        contacts=contacts,
+        type_counts=counts,
+    )
 
 
 def coverage(
@@ -195,6 +260,7 @@ def coverage(
     affiliates: Sequence[Affiliate] | None = None,
     fallback_contact: str | Contact = vocab.GLAM_FALLBACK_CONTACT,
     quiet: bool = False,
+    progress: Progress | None = None,
 ) -> Coverage:
     """Which unit regions of ``region`` have GLAM institutions and no recognised local affiliate.
 
@@ -209,7 +275,9 @@ def coverage(
         affiliates: affiliates to use as they are (skips loading ``module``/``registry``).
         fallback_contact: the contact of last resort (``NAME`` or ``NAME|URL``, or a
             :class:`~glamgraph.model.Contact`): the international GLAM-Wiki community by default.
-        quiet: no progress bar.
+        quiet: no progress bar (when ``progress`` is not given).
+        progress: called as ``progress(stage, done, total)`` as the harvest's queries finish
+            (see :mod:`glamgraph.progress`); ``None`` draws a bar unless ``quiet``.
 
     Returns:
         A :class:`~glamgraph.model.Coverage`: ``rows`` (what ``regions.csv`` holds),
@@ -235,7 +303,7 @@ def coverage(
                 f"which the shipped sample does not hold; use {FULL_ENDPOINTS}"
             )
         region = reg0
-    h = hv.harvest(region, eng, lang=lang, roots=types, quiet=quiet)
+    h = hv.harvest(region, eng, lang=lang, roots=types, quiet=quiet, progress=progress)
     results: list[QueryResult] = list(h.results)
     reg, units = h.region, list(h.units)
 
@@ -251,19 +319,21 @@ def coverage(
         else regions.borders([u.qid for u in units], eng, results=results)
     )
 
+    affs: Sequence[Affiliate]
     if affiliates is None:
         from glamgraph.affiliates import load_affiliates
 
-        affs: Any = load_affiliates(module, registry=registry, endpoint=eng, settings=eng.settings)
+        # the run's one settings object: --no-cache and --timeout reach the Meta-Wiki fetch
+        affs = load_affiliates(module, registry=registry, endpoint=eng, settings=eng.settings)
     else:
-        affs = list(affiliates)
+        affs = affiliates
     aff_list: list[Affiliate] = list(affs)
 
     builder = kg.GraphBuilder()
     for res in results:
         builder.add_query_result(res)
     builder.add_placement(reg, units, h.institutions, h.unplaced, context=world)
-    builder.add_affiliates(aff_list, _affiliate_sources(affs, module, registry))
+    builder.add_affiliates(aff_list, affiliate_sources(affs))
     ds = builder.build()
 
     geng = kg.engine_for(ds)
@@ -285,40 +355,15 @@ def coverage(
         r.qid: (r.lat, r.lon) for r in [*world, *units] if r.lat is not None and r.lon is not None
     }
     # nearest affiliate of every unit without a local one (uncovered or without institutions)
-    uncovered_ids = [u.qid for u in units if not covering.get(u.qid)]
-    near: dict[str, network.Nearest] = {}
-    if uncovered_ids:
-        if country_level:
-            g = network.border_graph(world_ids, world_borders)
-            near = network.nearest_affiliates(g, covering, coords_f, uncovered_ids)
-        else:
-            g = network.border_graph([u.qid for u in units], unit_borders)
-            local = {u.qid: covering.get(u.qid, []) for u in units}
-            near = (
-                network.nearest_affiliates(g, local, coords_f, uncovered_ids)
-                if any(local.values())
-                else {}
-            )
-            missing = [q for q in uncovered_ids if q not in near]
-            country = reg.qid if reg.kind == "country" else str(reg.parent)
-            if missing and not covering.get(country):
-                wg = network.border_graph(world_ids, world_borders)
-                at_country = network.nearest_affiliates(wg, covering, coords_f, [country]).get(
-                    country
-                )
-                if at_country is not None:
-                    for q in missing:
-                        dist = (
-                            round(
-                                network.haversine_km(coords_f[q], coords_f[at_country.via_region]),
-                                1,
-                            )
-                            if q in coords_f and at_country.via_region in coords_f
-                            else at_country.distance_km
-                        )
-                        near[q] = network.Nearest(
-                            at_country.affiliate, at_country.via_region, None, dist
-                        )
+    near = network.nearest_for_units(
+        [u.qid for u in units],
+        covering,
+        coords_f,
+        unit_borders=unit_borders,
+        world=world_ids,
+        world_borders=world_borders,
+        country=None if country_level else (reg.qid if reg.kind == "country" else str(reg.parent)),
+    )
 
     query_names = tuple(dict.fromkeys(qr.query_name for qr in [*results, counts_res, covers_res]))
     by_code: dict[str, Contact] = {}
@@ -331,39 +376,19 @@ def coverage(
     for inst in h.institutions:
         for q in dict.fromkeys(inst.units):
             in_unit.setdefault(q, []).append(inst)
-    rows: list[CoverageRow] = []
-    for u in units:
-        n = counts.get(u.qid, 0)
-        codes = tuple(covering.get(u.qid, []))
-        unc = n > 0 and not codes
-        nb_any = near.get(u.qid) if not codes else None
-        nb = nb_any if unc else None
-        if codes:
-            contacts = tuple(by_code.get(c) or Contact(c, c, "", "", "none") for c in codes)
-        elif nb_any is not None and nb_any.affiliate in by_code:
-            contacts = (by_code[nb_any.affiliate],)
-        else:
-            contacts = (fallback,)
-        rows.append(
-            CoverageRow(
-                region=u.qid,
-                label=u.label,
-                iso=u.iso,
-                kind=u.kind,
-                institutions=n,
-                affiliates=codes,
-                uncovered=unc,
-                nearest_affiliate=nb.affiliate if nb else (fallback.code if unc else None),
-                contact=contacts[0].channel if contacts else None,
-                hops=nb.hops if nb else None,
-                distance_km=nb.distance_km if nb else None,
-                lat=u.lat,
-                lon=u.lon,
-                queries=query_names,
-                contacts=contacts,
-                type_counts=type_counts(in_unit.get(u.qid, []), by_root),
-            )
+    rows = [
+        coverage_row(
+            u,
+            counts.get(u.qid, 0),
+            tuple(covering.get(u.qid, [])),
+            near.get(u.qid),
+            by_code,
+            fallback,
+            type_counts(in_unit.get(u.qid, []), by_root),
+            query_names,
         )
+        for u in units
+    ]
     all_results = [*results, counts_res, covers_res]
     texts: dict[str, str] = {}
     for qr in all_results:

@@ -29,7 +29,7 @@ import datetime as dt
 import re
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -448,19 +448,25 @@ class GraphBuilder:
         return graph
 
     def add_affiliates(
-        self, affiliates: Sequence[Affiliate], sources: Sequence[dict[str, Any]]
+        self, affiliates: Sequence[Affiliate], sources: Sequence[Mapping[str, Any]]
     ) -> list[str]:
         """One named graph per affiliate source (module revision, registry file, Wikidata).
 
-        ``sources`` describe each source: ``{"key": ..., "kind": "module"|"registry"|"wikidata",
-        "url" or "path", "revision", "timestamp", "sha256"}``; an affiliate goes into the graph of
-        the last source its ``source`` text names (the registry overrides the module).
+        ``sources`` describe each source: ``{"kind": "module"|"registry"|"wikidata", "id": ...,
+        "url" or "path", "revision", "timestamp", "sha256"}`` (see
+        :attr:`~glamgraph.model.AffiliateSet.sources`). An affiliate goes into the graph of the
+        source its last :class:`~glamgraph.model.SourceRef` points into (the registry overrides
+        the module, Wikidata complements it); an affiliate none of whose references is
+        described goes into a graph of its own kind, ``affiliates``.
         """
-        graphs: dict[str, str] = {}
+        graphs: dict[tuple[str, str], str] = {}
+        out: list[str] = []
         for i, src in enumerate(sources, start=1):
-            graph = iri(f"{self.base}{src.get('kind', 'source')}/{i}")
-            graphs[src["key"]] = graph
-            act = self._activity(graph, f"read-{src.get('kind', 'source')}")
+            kind = str(src.get("kind", "source"))
+            graph = iri(f"{self.base}{kind}/{i}")
+            out.append(graph)
+            graphs.setdefault((kind, str(src.get("id", ""))), graph)
+            act = self._activity(graph, f"read-{kind}")
             for key in ("url", "path", "revision", "timestamp", "sha256", "title"):
                 if src.get(key):
                     self._prov(act, iri(GG + key), lit(str(src[key])))
@@ -469,10 +475,10 @@ class GraphBuilder:
         fallback_graph = iri(self.base + "affiliates")
         fallback_used = False
         for aff in affiliates:
-            graph = fallback_graph
-            for key, g in graphs.items():
-                if key and key in aff.source:
-                    graph = g
+            graph = next(
+                (graphs[r.source_key] for r in reversed(aff.refs) if r.source_key in graphs),
+                fallback_graph,
+            )
             fallback_used |= graph == fallback_graph
             s = iri(vocab.GG + "affiliate/" + aff.code)
             q = self.quads.append
@@ -490,10 +496,10 @@ class GraphBuilder:
                 q((s, _gg("operatingArea"), wd(c), graph))
             if aff.page:
                 q((s, _gg("page"), lit(aff.page), graph))
-        if fallback_used:  # affiliates whose source names none of the described sources
+        if fallback_used:  # affiliates whose references name none of the described sources
             self._activity(fallback_graph, "read-affiliates")
-            graphs["affiliates"] = fallback_graph
-        return list(graphs.values())
+            out.append(fallback_graph)
+        return out
 
     def build(self) -> Dataset:
         """The Dataset with every collected quad, bulk-loaded."""

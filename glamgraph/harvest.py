@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import logging
 import math
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
@@ -46,6 +47,7 @@ from typing import Any, Final, TypeVar
 from glamgraph import ids, regions, vocab
 from glamgraph.errors import BadInput
 from glamgraph.model import Institution, Records, Region, Unplaced
+from glamgraph.progress import Progress, progress_bar
 from glamgraph.sparql import Engine, QueryResult, get_engine, term_bool, term_qid, term_value
 
 log = logging.getLogger(__name__)
@@ -145,7 +147,13 @@ class ClassSet:
         return sorted(self.glam, key=ids.qid_number)
 
 
-_CLASS_CACHE: dict[tuple[str, tuple[str, ...], tuple[str, ...]], ClassSet] = {}
+_ClassKey = tuple[str, tuple[str, ...], tuple[str, ...]]
+#: the class closures of engines that cache, by endpoint URL and roots, for the process
+_CLASS_CACHE: dict[_ClassKey, ClassSet] = {}
+#: the class closures of engines that do not cache (``use_cache=False``): per engine object only
+_ENGINE_CLASSES: weakref.WeakKeyDictionary[Engine, dict[_ClassKey, ClassSet]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def glam_classes(
@@ -157,7 +165,9 @@ def glam_classes(
 ) -> ClassSet:
     """The GLAM classes for ``roots`` without the subtrees of ``lookalikes``, in one query.
 
-    Resolved once per engine and set of roots in this process (and cached on disk by the engine).
+    Resolved once per endpoint and set of roots in this process (and cached on disk by the
+    engine); when the engine's settings turn the cache off (``use_cache=False``), once per engine
+    object only: another engine (another run) asks again.
 
     >>> from glamgraph.sparql import get_engine
     >>> cs = glam_classes(get_engine("snapshot"))
@@ -167,8 +177,11 @@ def glam_classes(
     roots_t = tuple(ids.check_qid(r, "class QID") for r in (roots or vocab.DEFAULT_GLAM_ROOTS))
     looks_t = tuple(ids.check_qid(r, "class QID") for r in (lookalikes or vocab.DEFAULT_LOOKALIKES))
     key = (engine.url, roots_t, looks_t)
-    if key in _CLASS_CACHE:
-        return _CLASS_CACHE[key]
+    # --no-cache: nothing reused across engines (a new run asks again); one engine object still
+    # reuses its own answer within its run (a snapshot build asks about every country with it)
+    memo = _CLASS_CACHE if engine.settings.use_cache else _ENGINE_CLASSES.setdefault(engine, {})
+    if key in memo:
+        return memo[key]
     res = engine.run("class-closure", root=list(roots_t) + list(looks_t))
     if results is not None:
         results.append(res)
@@ -182,7 +195,7 @@ def glam_classes(
     excluded = set(looks_t).union(*(under.get(r, set()) for r in looks_t))
     by_root = tuple((r, frozenset(({r} | under.get(r, set())) - excluded)) for r in roots_t)
     cs = ClassSet(frozenset(glam - excluded), frozenset(excluded), roots_t, looks_t, by_root)
-    _CLASS_CACHE[key] = cs
+    memo[key] = cs
     log.info("GLAM classes: %d (excluded %d look-alike classes)", len(cs.glam), len(excluded))
     return cs
 
@@ -197,8 +210,14 @@ class _Admin:
     historical: bool = False
 
 
-class _Chains:
-    """Batched, level-by-level resolution of P131 chains (shared by every item of a harvest)."""
+class Chains:
+    """Batched, level-by-level resolution of P131 chains (shared by every item of a harvest).
+
+    Args:
+        engine: the SPARQL engine asked.
+        results: receives each ``admin-parents`` result.
+        tick: called after each query (progress).
+    """
 
     def __init__(self, engine: Engine, results: list[QueryResult], tick: Callable[[], None]):
         self.engine = engine
@@ -207,6 +226,7 @@ class _Chains:
         self.tick = tick
 
     def fetch(self, qids: Iterable[str]) -> None:
+        """Ask ``admin-parents`` about the entities not yet known, in batches."""
         todo = sorted({q for q in qids if q not in self.info}, key=ids.qid_number)
         for part in chunks(todo, ADMIN_BATCH):
             res = self.engine.run_split("admin-parents", split="admin", values=list(part))
@@ -293,6 +313,7 @@ class _Chains:
         return hit
 
     def is_current(self, country: str) -> bool:
+        """Whether ``country`` is a current country (as far as the chains fetched tell)."""
         info = self.info.get(country)
         return bool(info and info.iscountry)
 
@@ -326,89 +347,169 @@ def _best_label(labels: dict[str, str], langs: Sequence[str], fallback: str) -> 
     return fallback, ""
 
 
-def harvest(
+@dataclass(frozen=True)
+class HarvestPlan:
+    """What a harvest will ask, decided before any institution query: the region, its unit
+    rows, the countries to ask in, the class batches and the continents whose historical
+    countries are looked up (:func:`plan_harvest`)."""
+
+    region: Region
+    langs: tuple[str, ...]
+    units: tuple[Region, ...]
+    countries: tuple[str, ...]  # the current countries whose institutions are placed
+    classes: ClassSet
+    batches: tuple[tuple[str, ...], ...]
+    continents: tuple[str, ...]  # whose historical countries are reported apart
+    #: a continent or the world: institutions by class only, countries kept in the client
+    by_class: bool
+
+    @property
+    def unit_ids(self) -> frozenset[str]:
+        """The QIDs of the unit rows."""
+        return frozenset(u.qid for u in self.units)
+
+    @property
+    def planned_queries(self) -> int:
+        """The institutions and historical-countries queries the plan sends (before chains,
+        details and splits)."""
+        return (1 if self.by_class else 2) * len(self.batches) + len(self.continents)
+
+
+def plan_harvest(
     region: str | Region,
     engine: Engine,
     *,
     lang: str | Sequence[str] = ("en", "mul"),
     roots: Sequence[str] | None = None,
     lookalikes: Sequence[str] | None = None,
-    quiet: bool = False,
-) -> Harvest:
-    """Harvest the GLAM institutions of ``region`` by the counting rules (see module docstring).
+    results: list[QueryResult] | None = None,
+) -> HarvestPlan:
+    """The plan of a harvest: resolves the region, its units and the GLAM classes (the queries
+    behind them go to ``results``).
 
-    Args:
-        region: a :class:`Region` or anything :func:`glamgraph.regions.resolve` accepts.
-        engine: the SPARQL engine.
-        lang: label languages in order of preference (``"fr,en,mul"`` or a list); ``mul`` and
-            then ``en`` are tried after them, then the QID stands in for a missing label.
-        roots: GLAM root classes (default: museum, library, archives, art gallery, zoo,
-            botanical garden, public aquarium).
-        lookalikes: classes removed with their subtrees (default: museum ship, museum building,
-            collection).
-        quiet: no progress bar.
+    >>> from glamgraph.sparql import get_engine
+    >>> plan = plan_harvest("Q46", get_engine("snapshot"))
+    >>> plan.by_class, plan.continents, len(plan.batches)
+    (True, ('Q46',), 1)
     """
-    from tqdm.auto import tqdm
-
     # the user's languages, then "mul" (default for all languages), then English as last resort
     langs = tuple(dict.fromkeys((*ids.parse_langs(lang), "mul", "en")))
-    sent0 = engine.queries_sent
-    results: list[QueryResult] = []
     reg = region if isinstance(region, Region) else regions.resolve(region, engine, lang=langs)
     unit_list = regions.units(reg, engine, lang=langs, results=results)
-    unit_ids = {u.qid for u in unit_list}
-    if reg.kind in ("world", "continent"):
-        countries = [u.qid for u in unit_list]
-    else:
-        countries = [reg.qid if reg.kind == "country" else str(reg.parent)]
-    classes = glam_classes(engine, roots, lookalikes, results=results).sorted()
-    continents = list(vocab.CONTINENTS) if reg.kind == "world" else [reg.qid]
-    if reg.kind not in ("world", "continent"):
-        continents = []
-
-    batches = class_batches(classes, engine, roots or vocab.DEFAULT_GLAM_ROOTS)
     by_class = reg.kind in ("world", "continent")
-    planned = (1 if by_class else 2) * len(batches) + len(continents)
-    bar = tqdm(total=planned, desc=f"harvest {reg.qid}", unit="query", disable=quiet, leave=False)
+    if by_class:
+        countries = tuple(u.qid for u in unit_list)
+    else:
+        countries = (reg.qid if reg.kind == "country" else str(reg.parent),)
+    cset = glam_classes(engine, roots, lookalikes, results=results)
+    batches = class_batches(cset.sorted(), engine, roots or vocab.DEFAULT_GLAM_ROOTS)
+    if reg.kind == "world":
+        continents: tuple[str, ...] = tuple(vocab.CONTINENTS)
+    elif reg.kind == "continent":
+        continents = (reg.qid,)
+    else:
+        continents = ()
+    return HarvestPlan(
+        reg,
+        langs,
+        tuple(unit_list),
+        countries,
+        cset,
+        tuple(tuple(b) for b in batches),
+        continents,
+        by_class,
+    )
 
-    def tick() -> None:
-        bar.update(1)
 
-    item_countries: dict[str, set[str]] = {}
-    country_set = set(countries)
+class _Ticker:
+    """Counts the queries of one stage and reports them to a progress callback."""
+
+    def __init__(self, stage: str, total: int, progress: Progress | None) -> None:
+        self.stage, self.done, self.total, self.progress = stage, 0, total, progress
+
+    def tick(self) -> None:
+        self.done += 1
+        self.total = max(self.total, self.done)
+        if self.progress is not None:
+            self.progress(self.stage, self.done, self.total)
+
+    def expect(self, more: int) -> None:
+        """``more`` queries still to come."""
+        self.total = self.done + more
+        if self.progress is not None:
+            self.progress(self.stage, self.done, self.total)
+
+
+@dataclass
+class Candidates:
+    """What the institutions queries found, before placement (:func:`fetch_candidates`)."""
+
+    historical: set[str] = field(default_factory=set)  # historical countries of the continents
+    #: items with a P17 among the plan's countries (QID -> those countries)
+    item_countries: dict[str, set[str]] = field(default_factory=dict)
+    #: items whose P17 is a historical country only (QID -> those countries)
+    hist_items: dict[str, set[str]] = field(default_factory=dict)
+    #: items without P17 (QID -> their P131 targets)
+    no_p17: dict[str, set[str]] = field(default_factory=dict)
+
+
+def fetch_candidates(
+    plan: HarvestPlan,
+    engine: Engine,
+    results: list[QueryResult],
+    tick: Callable[[], None] = lambda: None,
+) -> Candidates:
+    """Send the plan's historical-countries and institutions queries and sort their rows."""
+    found = Candidates()
     # 4a. the historical countries of the continent(s): reported apart, never counted
-    historical: set[str] = set()
-    for cont in continents:
+    for cont in plan.continents:
         res = engine.run("historical-countries-of-continent", continent=cont)
         results.append(res)
         tick()
-        historical |= set(res.qids("country"))
-    hist_items: dict[str, set[str]] = {}
-    no_p17: dict[str, set[str]] = {}
-    if by_class:
+        found.historical |= set(res.qids("country"))
+    if plan.by_class:
         # 2. a continent or the world: classes only, countries kept in the client
         _institutions_of_classes(
             engine,
-            batches,
-            country_set,
-            historical,
-            item_countries,
-            hist_items,
-            no_p17,
+            plan.batches,
+            set(plan.countries),
+            found.historical,
+            found.item_countries,
+            found.hist_items,
+            found.no_p17,
             results,
             tick,
         )
     else:
         # 2. a country or subdivision: that one country, then 3. the items without P17
-        _institutions_of_country(engine, batches, countries, item_countries, no_p17, results, tick)
-    chains = _Chains(engine, results, tick)
-    chains.walk(no_p17)
+        _institutions_of_country(
+            engine, plan.batches, plan.countries, found.item_countries, found.no_p17, results, tick
+        )
+    return found
+
+
+@dataclass
+class Placement:
+    """Which candidates are placed in the region's countries and which are reported apart."""
+
+    item_countries: dict[str, set[str]]  # placed items -> their countries in the region
+    unplaced: dict[str, Unplaced]
+    paths: dict[str, tuple[str, ...]]  # placed through P131: the chain that led to the country
+    chain_countries: dict[str, tuple[str, ...]]  # items without P17 -> current countries found
+
+
+def place_candidates(plan: HarvestPlan, found: Candidates, chains: Chains) -> Placement:
+    """Apply the placement rules (module docstring, steps 3 and 4) to the candidates, walking
+    the P131 chains of the items without a country through ``chains``."""
+    reg, country_set = plan.region, set(plan.countries)
+    item_countries = {q: set(c) for q, c in found.item_countries.items()}
+    chains.walk(found.no_p17)
     unplaced: dict[str, Unplaced] = {}
     paths: dict[str, tuple[str, ...]] = {}
     chain_countries: dict[str, tuple[str, ...]] = {}
-    for item, admins in no_p17.items():
-        found, path = chains.country_of(admins)
-        current = {c for c in found if chains.is_current(c)}
+    for item, admins in found.no_p17.items():
+        hit, path = chains.country_of(admins)
+        current = {c for c in hit if chains.is_current(c)}
         chain_countries[item] = tuple(sorted(current, key=ids.qid_number))
         if current:
             inside = current & country_set
@@ -416,54 +517,48 @@ def harvest(
                 item_countries.setdefault(item, set()).update(inside)
                 paths[item] = path
             continue
-        if found:  # only former countries on the chain
-            if reg.kind == "world" or (found & historical):
+        if hit:  # only former countries on the chain
+            if reg.kind == "world" or (hit & found.historical):
                 unplaced[item] = Unplaced(
-                    item, item, "only country is historical (via P131)", (), tuple(sorted(found))
+                    item, item, "only country is historical (via P131)", (), tuple(sorted(hit))
                 )
         elif reg.kind == "world":
             why = "no country: no P17 and no P131" if not admins else "no country on its P131 chain"
             unplaced[item] = Unplaced(item, item, why)
         elif reg.kind in ("country", "subdivision") and chains.reaches(
-            admins, unit_ids | {reg.qid}
+            admins, set(plan.unit_ids) | {reg.qid}
         ):
             unplaced[item] = Unplaced(item, item, "P131 chain inside the region reaches no country")
     # an institution with any current country is placed, wherever that country is
-    hist_only = [q for q in hist_items if q not in item_countries and q not in unplaced]
+    hist_only = [q for q in found.hist_items if q not in item_countries and q not in unplaced]
     chains.fetch(hist_only)
     chains.fetch(c for q in hist_only for c in chains.info[q].countries)
-    for item, hist in hist_items.items():
+    for item, hist in found.hist_items.items():
         if item in hist_only and not any(chains.is_current(c) for c in chains.info[item].countries):
             unplaced[item] = Unplaced(
                 item, item, "only country is historical (P17)", (), tuple(sorted(hist))
             )
-    bar.total = bar.n + math.ceil((len(item_countries) + len(unplaced)) / DETAIL_BATCH) + 1
-    bar.refresh()
+    ordered = {q: chain_countries[q] for q in sorted(chain_countries, key=ids.qid_number)}
+    return Placement(item_countries, unplaced, paths, ordered)
 
-    # 5. details of every placed and unplaced item
-    details = _details(
-        engine,
-        sorted(item_countries.keys() | unplaced.keys(), key=ids.qid_number),
-        langs,
-        results,
-        tick,
-    )
-    glam = set(classes)
-    # subdivision membership through the P131 chain (unit rows below the country level)
-    if reg.kind in ("country", "subdivision"):
-        chains.walk({q: details.get(q, {}).get("admin", set()) for q in item_countries})
-    type_ids = sorted(
-        {t for d in details.values() for t in d.get("type", set()) & glam}, key=ids.qid_number
-    )
-    type_labels = labels(engine, type_ids, langs, results, tick)
-    bar.close()
 
+def assemble(
+    plan: HarvestPlan,
+    placed: Placement,
+    details: Mapping[str, dict[str, Any]],
+    chains: Chains,
+    type_labels: Mapping[str, str],
+) -> tuple[list[Institution], list[Unplaced], int]:
+    """The institutions (with their unit rows), the unplaced items, and how many placed
+    institutions fall in no unit row."""
+    reg, unit_ids, langs = plan.region, set(plan.unit_ids), plan.langs
+    glam = set(plan.classes.glam)
     institutions: list[Institution] = []
     outside = 0
-    for item in sorted(item_countries, key=ids.qid_number):
+    for item in sorted(placed.item_countries, key=ids.qid_number):
         d = details.get(item, {})
         if reg.kind in ("world", "continent") or (reg.kind == "country" and unit_ids == {reg.qid}):
-            item_units = tuple(sorted(item_countries[item] & unit_ids, key=ids.qid_number))
+            item_units = tuple(sorted(placed.item_countries[item] & unit_ids, key=ids.qid_number))
         else:
             item_units = tuple(
                 sorted(chains.reaches(d.get("admin", set()), unit_ids), key=ids.qid_number)
@@ -476,39 +571,104 @@ def harvest(
             _institution(
                 item,
                 d,
-                item_countries[item],
+                placed.item_countries[item],
                 item_units,
                 glam,
-                type_labels,
+                dict(type_labels),
                 langs,
-                paths.get(item, ()),
+                placed.paths.get(item, ()),
             )
         )
     unplaced_out = []
-    for item in sorted(unplaced, key=ids.qid_number):
-        u = unplaced[item]
+    for item in sorted(placed.unplaced, key=ids.qid_number):
+        u = placed.unplaced[item]
         d = details.get(item, {})
         label, _ = _best_label(d.get("labels", {}), langs, item)
         types = tuple(sorted(d.get("type", set()) & glam, key=ids.qid_number))
         unplaced_out.append(Unplaced(u.qid, label, u.reason, types, u.countries))
+    return institutions, unplaced_out, outside
+
+
+def harvest(
+    region: str | Region,
+    engine: Engine,
+    *,
+    lang: str | Sequence[str] = ("en", "mul"),
+    roots: Sequence[str] | None = None,
+    lookalikes: Sequence[str] | None = None,
+    quiet: bool = False,
+    progress: Progress | None = None,
+) -> Harvest:
+    """Harvest the GLAM institutions of ``region`` by the counting rules (see module docstring):
+    :func:`plan_harvest`, :func:`fetch_candidates`, :func:`place_candidates`, the details,
+    then :func:`assemble`.
+
+    Args:
+        region: a :class:`Region` or anything :func:`glamgraph.regions.resolve` accepts.
+        engine: the SPARQL engine.
+        lang: label languages in order of preference (``"fr,en,mul"`` or a list); ``mul`` and
+            then ``en`` are tried after them, then the QID stands in for a missing label.
+        roots: GLAM root classes (default: museum, library, archives, art gallery, zoo,
+            botanical garden, public aquarium).
+        lookalikes: classes removed with their subtrees (default: museum ship, museum building,
+            collection).
+        quiet: no progress bar (when ``progress`` is not given).
+        progress: called as ``progress(stage, done, total)`` after each query; ``None`` draws a
+            :func:`glamgraph.progress.progress_bar` unless ``quiet``.
+
+    Example:
+        >>> from glamgraph.sparql import get_engine
+        >>> steps = []
+        >>> h = harvest("Q46", get_engine("snapshot"), progress=lambda *a: steps.append(a))
+        >>> steps[-1][0], steps[-1][1] == steps[-1][2]
+        ('harvest Q46', True)
+    """
+    own_bar = progress_bar(quiet) if progress is None else None
+    report = progress if progress is not None else own_bar
+    sent0 = engine.queries_sent
+    results: list[QueryResult] = []
+    plan = plan_harvest(
+        region, engine, lang=lang, roots=roots, lookalikes=lookalikes, results=results
+    )
+    ticker = _Ticker(f"harvest {plan.region.qid}", plan.planned_queries, report)
+    try:
+        found = fetch_candidates(plan, engine, results, ticker.tick)
+        chains = Chains(engine, results, ticker.tick)
+        placed = place_candidates(plan, found, chains)
+        # 5. details of every placed and unplaced item
+        todo = sorted(placed.item_countries.keys() | placed.unplaced.keys(), key=ids.qid_number)
+        ticker.expect(math.ceil(len(todo) / DETAIL_BATCH) + 1)
+        details = _details(engine, todo, plan.langs, results, ticker.tick)
+        # subdivision membership through the P131 chain (unit rows below the country level)
+        if plan.region.kind in ("country", "subdivision"):
+            chains.walk({q: details.get(q, {}).get("admin", set()) for q in placed.item_countries})
+        glam = plan.classes.glam
+        type_ids = sorted(
+            {t for d in details.values() for t in d.get("type", set()) & glam}, key=ids.qid_number
+        )
+        type_labels = labels(engine, type_ids, plan.langs, results, ticker.tick)
+    finally:
+        if own_bar is not None:
+            own_bar.close()
+    institutions, unplaced_out, outside = assemble(plan, placed, details, chains, type_labels)
     sent = engine.queries_sent - sent0
     log.info(
         "harvest %s: %d institutions, %d unplaced, %d queries sent",
-        reg.qid,
+        plan.region.qid,
         len(institutions),
         len(unplaced_out),
         sent,
     )
     return Harvest(
-        reg,
-        unit_list,
+        plan.region,
+        Records(plan.units),
         Records(institutions),
         Records(unplaced_out),
-        glam_classes(engine, roots, lookalikes),
+        plan.classes,
         results,
         sent,
         outside,
-        {q: chain_countries[q] for q in sorted(chain_countries, key=ids.qid_number)},
+        placed.chain_countries,
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -26,6 +26,7 @@ RegionStatus = Literal["covered", "uncovered", "no_institutions"]
 ChannelSource = Literal[
     "registry", "module", "wikidata-email", "wikidata-website", "meta-wiki-page", "fallback", "none"
 ]
+SourceKind = Literal["module", "wikidata", "registry"]
 
 
 def _first(values: Sequence[str]) -> str | None:
@@ -103,6 +104,42 @@ class Unplaced:
 
 
 @dataclass(frozen=True)
+class SourceRef:
+    """Where (part of) an affiliate's record came from, as data.
+
+    ``kind`` and ``id`` name the source read, the same for every affiliate of one load: the
+    module (its page title, file path, or ``module text``), the Wikidata endpoint the affiliate
+    items came from, or the registry file. ``revision``, ``line`` and ``url`` point into it:
+    the module's revision id, the line of the module entry or registry row, and a link to the
+    module revision (or file) or to the Wikidata item.
+
+    >>> ref = SourceRef("registry", "/data/registry.csv", line=3)
+    >>> ref.source_key, ref.describe()
+    (('registry', '/data/registry.csv'), 'registry /data/registry.csv line 3')
+    """
+
+    kind: SourceKind
+    id: str
+    revision: int | None = None
+    line: int | None = None
+    url: str = ""
+
+    @property
+    def source_key(self) -> tuple[SourceKind, str]:
+        """The source this reference points into (the affiliate sources are keyed by it)."""
+        return (self.kind, self.id)
+
+    def describe(self) -> str:
+        """One line for a person: kind, source, revision and line."""
+        text = f"{self.kind} {self.id}"
+        if self.revision is not None:
+            text += f" rev {self.revision}"
+        if self.line is not None:
+            text += f" line {self.line}"
+        return text
+
+
+@dataclass(frozen=True)
 class Affiliate:
     """A Wikimedia movement affiliate, normalised from the module, Wikidata and the registry."""
 
@@ -127,6 +164,14 @@ class Affiliate:
     unique_id: str = ""  # the module's unique_id
     emails: tuple[str, ...] = ()  # P968 from Wikidata (without "mailto:"), when known
     contact_source: str = ""  # where ``contact`` came from: "registry" or "module"
+    #: where the record came from, as data, in the order the sources were applied (module,
+    #: Wikidata, registry); ``source`` is the same as a sentence for people
+    refs: tuple[SourceRef, ...] = ()
+
+    @property
+    def last_ref(self) -> SourceRef | None:
+        """The reference of the source applied last (the one that had the last word)."""
+        return self.refs[-1] if self.refs else None
 
     @property
     def recognised(self) -> bool:
@@ -283,6 +328,35 @@ class Coverage:
     # each GLAM root's count column and its classes (what ``type_counts`` counts), so that a
     # subset by class can recount them
     root_classes: tuple[tuple[str, frozenset[str]], ...] = ()
+    #: values the layers above derive from this answer, computed once (e.g. the export's contact
+    #: rows, shared by every file of a run); see :meth:`derived_value`
+    derived: dict[str, tuple[Any, Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def derived_value(self, name: str, compute: Callable[[Coverage], Any]) -> Any:
+        """``compute(self)``, computed once and kept on this answer under ``name``; computed
+        again when ``rows`` or ``institutions`` changed since (replaced, appended to, or a row
+        replaced).
+
+        >>> cov = Coverage(Region("Q46", "continent", "Europe"), [], [], [], [], [], "x")
+        >>> calls = []
+        >>> _ = cov.derived_value("n", lambda c: calls.append(1) or len(c.rows))
+        >>> _ = cov.derived_value("n", lambda c: calls.append(1) or len(c.rows))
+        >>> len(calls)
+        1
+        """
+        stamp = (
+            tuple(self.rows),
+            id(self.institutions),
+            len(self.institutions),
+        )
+        kept = self.derived.get(name)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        value = compute(self)
+        self.derived[name] = (stamp, value)
+        return value
 
     def uncovered(self) -> Rows:
         """The rows of regions with GLAM institutions and no recognised local affiliate
@@ -456,8 +530,9 @@ class AffiliateSet(Records[Affiliate]):
         self.unresolved = list(unresolved)
         self.wikidata_classes = dict(wikidata_classes or {})  # class label -> QIDs found
         self.wikidata_unmatched = wikidata_unmatched  # affiliate items no module entry matched
-        #: one dict per source for the knowledge graph: key (a substring of Affiliate.source),
-        #: kind (module, wikidata, registry), url or path, revision, timestamp, sha256, title
+        #: one dict per source for the knowledge graph: kind (module, wikidata, registry) and
+        #: id (with kind, the ``SourceRef.source_key`` of its affiliates), key (its text in
+        #: ``Affiliate.source``), url or path, revision, timestamp, sha256, title
         self.sources = list(sources)
         self.queries = list(queries)  # the provenance of each query result used
 

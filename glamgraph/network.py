@@ -138,3 +138,66 @@ def nearest_affiliates(
             continue  # no border path and no coordinates: nothing to say
         out[t] = Nearest(best[1], best[2], h, dist)
     return out
+
+
+def nearest_for_units(
+    units: Sequence[str],
+    covering: Mapping[str, Sequence[str]],
+    coords: Mapping[str, tuple[float, float]],
+    *,
+    unit_borders: Iterable[tuple[str, str]],
+    world: Sequence[str],
+    world_borders: Iterable[tuple[str, str]],
+    country: str | None = None,
+) -> dict[str, Nearest]:
+    """The nearest affiliate of every unit row without a local one.
+
+    Countries (``country`` is ``None``: the units are the world's or a continent's countries):
+    the nearest covered country over the world's border graph (:func:`nearest_affiliates`).
+
+    Subdivisions of ``country``: first the nearest covered subdivision over the subdivisions'
+    own borders; a subdivision that has none within reach, in a country no affiliate covers
+    as a whole, gets the affiliate nearest to the country over the world's border graph, with
+    no hop count and the distance from the subdivision to that affiliate's region (the
+    country's distance when coordinates are missing). A subdivision of a country covered as a
+    whole is not given an affiliate of another country.
+
+    Args:
+        units: the unit rows (QIDs).
+        covering: region -> codes of its local affiliates (countries and subdivisions alike).
+        coords: region -> ``(lat, lon)``.
+        unit_borders: borders between the units (the same as ``world_borders`` for countries).
+        world: the world's countries; ``world_borders``: their borders.
+        country: the country whose subdivisions the units are, ``None`` for countries.
+
+    >>> near = nearest_for_units(["S1", "S2"], {"B": ["WM-B"]}, {"S1": (0.0, 0.0),
+    ...     "S2": (0.0, 1.0), "B": (0.0, 3.0), "A": (0.0, 0.5)}, unit_borders=[("S1", "S2")],
+    ...     world=["A", "B"], world_borders=[("A", "B")], country="A")
+    >>> near["S1"].affiliate, near["S1"].hops, near["S1"].distance_km
+    ('WM-B', None, 333.6)
+    """
+    uncovered = [u for u in units if not covering.get(u)]
+    if not uncovered:
+        return {}
+    if country is None:
+        g = border_graph(world, world_borders)
+        return nearest_affiliates(g, covering, coords, uncovered)
+    g = border_graph(units, unit_borders)
+    local = {u: covering.get(u, []) for u in units}
+    near = nearest_affiliates(g, local, coords, uncovered) if any(local.values()) else {}
+    missing = [q for q in uncovered if q not in near]
+    if not missing or covering.get(country):
+        return near
+    wg = border_graph(world, world_borders)
+    at_country = nearest_affiliates(wg, covering, coords, [country]).get(country)
+    if at_country is None:
+        return near
+    for q in missing:
+        via = at_country.via_region
+        dist = (
+            round(haversine_km(coords[q], coords[via]), 1)
+            if q in coords and via in coords
+            else at_country.distance_km
+        )
+        near[q] = Nearest(at_country.affiliate, via, None, dist)
+    return near

@@ -481,3 +481,60 @@ def test_a_name_on_several_items_takes_the_lowest_qid_with_a_warning(tmp_path: P
     affs, notes = load_noting(text, endpoint=eng, wikidata=False)
     assert affs[0].countries == ("Q971",)
     assert any("'Congo' matches several items (Q971, Q974); Q971 taken" in n for n in notes)
+
+
+# --- provenance as data: SourceRef --------------------------------------------------------------
+
+
+def test_every_affiliate_carries_typed_source_references(world_engine) -> None:  # type: ignore[no-untyped-def]
+    from glamgraph.model import SourceRef
+
+    affs, _ = load_noting(MODULE, registry=REGISTRY, endpoint=world_engine)
+    assert all(a.refs for a in affs)
+    be = affs.by_code("WMBE")  # module entry, Wikidata item, then registry line 2
+    assert [r.kind for r in be.refs] == ["module", "wikidata", "registry"]
+    mod_ref, wd_ref, reg_ref = be.refs
+    assert mod_ref.id == str(MODULE) and mod_ref.line is not None and mod_ref.line > 1
+    assert wd_ref.id == world_engine.display_url and wd_ref.url == vocab.WD + "Q9300012"
+    assert reg_ref == SourceRef("registry", str(REGISTRY), line=2, url=REGISTRY.as_uri())
+    assert be.last_ref == reg_ref
+    assert affs.by_code("IDF").refs == (
+        SourceRef("registry", str(REGISTRY), line=4, url=REGISTRY.as_uri()),
+    )
+    cz = affs.by_code("WMCZ")  # not on Wikidata
+    assert [r.kind for r in cz.refs] == ["module", "registry"]
+    # every reference points into a source the set describes, by kind and id
+    described = {(s["kind"], s["id"]) for s in affs.sources}
+    assert all(r.source_key in described for a in affs for r in a.refs)
+
+
+def test_module_reference_names_the_revision(meta: mw.Server, world_engine) -> None:  # type: ignore[no-untyped-def]
+    affs, _ = load_noting(endpoint=world_engine, api_url=meta.api_url)
+    ref = affs.by_code("WMCZ").refs[0]
+    assert (ref.kind, ref.id, ref.revision) == ("module", vocab.AFFILIATES_MODULE, 27654321)
+    assert ref.url.endswith("/w/index.php?oldid=27654321")
+
+
+def test_named_graph_comes_from_the_references_not_the_text() -> None:
+    import dataclasses
+
+    from glamgraph.graph import GraphBuilder
+    from glamgraph.model import Affiliate, SourceRef
+
+    mod = SourceRef("module", "/m.lua", line=3)
+    reg = SourceRef("registry", "/r.csv", line=2)
+    sources = [
+        {"key": "file:/m.lua", "kind": "module", "id": "/m.lua"},
+        {"key": "registry /r.csv", "kind": "registry", "id": "/r.csv"},
+    ]
+    base = Affiliate("A", "A", "chapter", ("Q1",), "recognised", "", refs=(mod,))
+    # the sentence says "registry", the data says module: the data wins, and the other way round
+    misleading = dataclasses.replace(base, source="file:/m.lua +registry /r.csv line 9")
+    overridden = dataclasses.replace(base, code="B", source="edited by hand", refs=(mod, reg))
+    orphan = dataclasses.replace(base, code="C", refs=(SourceRef("registry", "/other.csv"),))
+    builder = GraphBuilder("run")
+    graphs = builder.add_affiliates([misleading, overridden, orphan], sources)
+    module_g, registry_g, fallback_g = graphs
+    placed = {s.rsplit("/", 1)[-1].rstrip(">"): g for s, _p, _o, g in builder.quads}
+    assert placed["A"] == module_g and placed["B"] == registry_g and placed["C"] == fallback_g
+    assert fallback_g.endswith("affiliates>")

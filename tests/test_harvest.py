@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from glamgraph import harvest
@@ -178,3 +180,52 @@ def test_chain_countries_are_recorded_for_items_without_p17(world_engine) -> Non
     assert h.chain_countries["Q9000004"] == ("Q183",)  # outside the region, still recorded
     assert h.chain_countries["Q9000013"] == ()  # only a former country on the chain
     assert "Q9000001" not in h.chain_countries  # has P17
+
+
+# --- small functions, progress as a callback ---------------------------------------------------
+
+
+def test_progress_callback_counts_every_query_and_finishes(world_engine) -> None:  # type: ignore[no-untyped-def]
+    from glamgraph import harvest as hv
+
+    steps: list[tuple[str, int, int]] = []
+    h = hv.harvest("Q46", world_engine, progress=lambda *a: steps.append(a))
+    assert steps and {s[0] for s in steps} == {"harvest Q46"}
+    done = [s[1] for s in steps if s[1] > 0]
+    assert done == sorted(done) and all(b - a in (0, 1) for a, b in itertools.pairwise(done))
+    assert all(d <= t for _, d, t in steps)
+    assert steps[-1][1] == steps[-1][2]  # the bar ends full
+    # each tick is one institutions, chain, details or class-label query of the harvest
+    assert 0 < steps[-1][1] <= h.queries_sent
+
+
+def test_plan_fetch_place_assemble_give_the_harvest(world_engine) -> None:  # type: ignore[no-untyped-def]
+    from glamgraph import harvest as hv
+
+    results: list = []  # type: ignore[type-arg]
+    plan = hv.plan_harvest("Q46", world_engine, lang="en", results=results)
+    assert plan.by_class and plan.continents == ("Q46",) and "Q142" in plan.countries
+    assert plan.planned_queries == len(plan.batches) + 1
+    found = hv.fetch_candidates(plan, world_engine, results)
+    chains = hv.Chains(world_engine, results, lambda: None)
+    placed = hv.place_candidates(plan, found, chains)
+    assert set(found.item_countries) <= set(placed.item_countries)
+    assert not set(placed.item_countries) & set(placed.unplaced)
+    whole = hv.harvest("Q46", world_engine, lang="en", quiet=True)
+    assert {i.qid for i in whole.institutions} <= set(placed.item_countries)
+    assert {u.qid for u in whole.unplaced} == set(placed.unplaced)
+
+
+def test_the_library_draws_no_progress_bar_itself() -> None:
+    import ast
+    from pathlib import Path
+
+    import glamgraph
+
+    root = Path(glamgraph.__file__).parent
+    for name in ("harvest.py", "coverage.py"):
+        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+        mods = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names} | {
+            n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+        }
+        assert not any(m.split(".")[0] == "tqdm" for m in mods), name

@@ -350,7 +350,7 @@ def test_registry_merge_is_linear(tmp_path: Path) -> None:
                                          type=None, countries=(), status=None, contact="c", note="")
                 for i in range(n)]  # fmt: skip
         _CountingStr.calls = 0
-        out = registry_mod._apply_registry(affs, rows, {}, tmp_path / "r.csv")
+        out = registry_mod.apply_registry(affs, rows, {}, tmp_path / "r.csv")
         return out, _CountingStr.calls
 
     out, calls_small = case(500)

@@ -15,6 +15,7 @@ LAYERS = {
     "redaction": 0,
     "_version": 0,
     "files": 1,
+    "progress": 1,
     "ids": 1,
     "queries": 1,
     "querylint": 1,

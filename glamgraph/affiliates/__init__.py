@@ -35,6 +35,12 @@ accents and spacing ignored). Several items: the lowest QID number, with a warni
 Every :class:`~glamgraph.model.Affiliate` says in ``source`` where it came from, e.g.
 ``Module:Organizational_Informations rev 27654321 (2025-03-01T10:20:30Z) +wikidata Q9300010
 +registry /home/me/registry.csv line 3``.
+The same as data is in ``Affiliate.refs``: one :class:`~glamgraph.model.SourceRef` per source
+applied, in order (the module entry with its revision and line, the Wikidata item, the registry
+row); :attr:`AffiliateSet.sources <glamgraph.model.AffiliateSet.sources>` describes each source
+once, under the same ``kind`` and ``id``. The loader takes the run's one
+:class:`~glamgraph.client.Settings` (``settings=``, or the engine's), so ``--no-cache`` and
+``--timeout`` reach the Meta-Wiki fetch and the Wikidata queries alike.
 
 >>> normalise_type("Wikimedia User Group"), normalise_status("derecognized")
 ('user group', 'derecognised')

@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from glamgraph import lua, vocab
-from glamgraph.affiliates.module import _normalise_entry, module_entries, read_module
-from glamgraph.affiliates.names import _sort_qids, resolve_country_names
+from glamgraph.affiliates.module import module_entries, normalise_entry, read_module
+from glamgraph.affiliates.names import resolve_country_names, sort_qids
 from glamgraph.affiliates.registry import (
     RegistryRow,
-    _apply_registry,
+    apply_registry,
     read_registry,
     resolve_iso_codes,
 )
-from glamgraph.affiliates.wikidata import _complement, _match, _wikidata_items
-from glamgraph.mediawiki import MediaWikiSettings
+from glamgraph.affiliates.wikidata import complement, match_item, wikidata_items
+from glamgraph.client import Settings
 from glamgraph.model import AffiliateSet, Disagreement, UnresolvedName
 from glamgraph.sparql import Engine, QueryResult, get_engine
 
@@ -35,7 +35,7 @@ def load_affiliates(
     endpoint: str | Engine = "wdqs",
     wikidata: bool = True,
     api_url: str | None = None,
-    settings: MediaWikiSettings | None = None,
+    settings: Settings | None = None,
     use_cache: bool | None = None,
 ) -> AffiliateSet:
     """The Wikimedia movement affiliates from Meta-Wiki's module, Wikidata and a registry.
@@ -49,9 +49,11 @@ def load_affiliates(
         endpoint: the SPARQL engine for country names, ISO codes and the Wikidata complement: a
             name (``wdqs``, ``qlever``, ``snapshot``), a URL or an :class:`Engine`.
         wikidata: complement the module with Wikidata's affiliate items.
-        api_url: the MediaWiki API the module is fetched from (default: the settings'
-            ``meta_api``, ``GLAMGRAPH_META_API``, else Meta-Wiki).
-        settings: the MediaWiki client's settings (timeouts, retries, cache).
+        api_url: the MediaWiki API the module is fetched from (``None``:
+            ``settings.meta_api_url()``, i.e. ``GLAMGRAPH_META_API`` or Meta-Wiki).
+        settings: the run's one :class:`~glamgraph.client.Settings` (timeouts, retries, cache,
+            contact), for the Meta-Wiki fetch and for an engine named by ``endpoint``;
+            ``None``: the settings of ``endpoint`` when it is an engine, else the defaults.
         use_cache: read/write the MediaWiki cache (``None``: as ``settings`` say).
 
     Returns:
@@ -68,7 +70,9 @@ def load_affiliates(
     >>> wmfr.type, wmfr.countries, wmfr.status, wmfr.source
     ('chapter', ('Q142',), 'recognised', 'snapshot module (reconstructed)')
     """
-    eng = get_engine(endpoint)
+    eng = get_engine(endpoint, settings)
+    if settings is None:
+        settings = eng.settings  # one settings object for the engine and the Meta-Wiki fetch
     notes: list[str] = []
     queries: list[QueryResult] = []
     # 1. the registry first: a malformed one fails before anything is fetched
@@ -89,7 +93,7 @@ def load_affiliates(
     entries = [
         e
         for t in module_entries(lua.loads(mod.text, mod.name), mod.name)
-        if (e := _normalise_entry(t, mod, notes)) is not None
+        if (e := normalise_entry(t, mod, notes)) is not None
     ]
     # 3. country names, one batched query
     names = [n for e in entries if e.local for n in e.names]
@@ -115,22 +119,22 @@ def load_affiliates(
     classes: dict[str, tuple[str, ...]] = {}
     unmatched: tuple[str, ...] = ()
     if wikidata:
-        items, classes, wd_res = _wikidata_items(eng)
+        items, classes, wd_res = wikidata_items(eng)
         queries.append(wd_res)
         matched: set[str] = set()
         for e in entries:
-            item = _match(e.affiliate, items, notes)
+            item = match_item(e.affiliate, items, notes)
             if item is not None:
                 matched.add(item.qid)
-                e.affiliate = _complement(e, item, notes, disagreements)
-        unmatched = _sort_qids(set(items) - matched)
+                e.affiliate = complement(e, item, notes, disagreements, eng.display_url)
+        unmatched = sort_qids(set(items) - matched)
     for e in entries:
         for n in e.affiliate.unresolved:
             unresolved.append(UnresolvedName(e.affiliate.code, n, f"{mod.name}, line {e.line}"))
     affs = [e.affiliate for e in entries]
     # 5. the registry's additions and overrides
     if reg_path is not None:
-        affs = _apply_registry(affs, reg_rows, codes, reg_path)
+        affs = apply_registry(affs, reg_rows, codes, reg_path)
         overridden = {
             r.code.casefold() for r in reg_rows if r.countries
         }  # the organiser fixed these
@@ -146,6 +150,7 @@ def load_affiliates(
         {
             "key": mod.source,
             "kind": "module",
+            "id": mod.ref_id,
             "title": vocab.AFFILIATES_MODULE,
             "url": mod.url,
             "path": mod.path,
@@ -155,12 +160,20 @@ def load_affiliates(
         }
     ]
     if wikidata and any(a.wikidata for a in affs):
-        sources.append({"key": "+wikidata", "kind": "wikidata", "url": eng.display_url})
+        sources.append(
+            {
+                "key": "+wikidata",
+                "kind": "wikidata",
+                "id": eng.display_url,
+                "url": eng.display_url,
+            }
+        )
     if reg_path is not None:
         sources.append(
             {
                 "key": f"registry {reg_path}",
                 "kind": "registry",
+                "id": str(reg_path),
                 "path": str(reg_path),
                 "sha256": hashlib.sha256(reg_path.read_bytes()).hexdigest(),
             }

@@ -14,7 +14,7 @@ from glamgraph.affiliates.names import NO_COUNTRY, name_key
 from glamgraph.affiliates.normalise import normalise_status, normalise_type, parse_date
 from glamgraph.errors import MalformedFile
 from glamgraph.mediawiki import MediaWikiClient, MediaWikiSettings
-from glamgraph.model import Affiliate
+from glamgraph.model import Affiliate, SourceRef
 
 if TYPE_CHECKING:
     from glamgraph.sparql.snapfile import SnapshotFile
@@ -36,6 +36,16 @@ class ModuleSource:
     path: str = ""
     fetched: str = ""
     from_cache: bool = False
+
+    @property
+    def ref_id(self) -> str:
+        """The module as a :class:`~glamgraph.model.SourceRef` names it: the file read, else
+        the page title (fetched), else ``module text``."""
+        if self.path:
+            return self.path
+        if self.revision is not None:
+            return vocab.AFFILIATES_MODULE
+        return "module text"
 
     @property
     def sha256(self) -> str:
@@ -72,7 +82,9 @@ def read_module(
     """The module's text: a file path, the Lua text itself, the snapshot's copy or Meta-Wiki's.
 
     ``snapshot``: ``True`` takes the copy in the snapshot ``--endpoint snapshot`` serves; a
-    :class:`~glamgraph.sparql.snapfile.SnapshotFile` takes that file's copy.
+    :class:`~glamgraph.sparql.snapfile.SnapshotFile` takes that file's copy. ``api_url``: the
+    MediaWiki API to fetch from (``None``: ``settings.meta_api_url()``); ``settings``: the
+    client's timeouts, retries and cache (``use_cache`` overrides its cache switch).
 
     Raises:
         MalformedFile: an unreadable or non-UTF-8 file.
@@ -111,14 +123,14 @@ def read_module(
         source = f"module text (sha256 {sha[:12]})"
         return ModuleSource(module, source, "module text")
     path = Path(module).expanduser().resolve()
-    text = _read_text(path, lua.MAX_BYTES)
+    text = read_text(path, lua.MAX_BYTES)
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return ModuleSource(
         text, f"file:{path}", str(path), url=path.as_uri(), path=str(path), fetched=now
     )
 
 
-def _read_text(path: Path, max_bytes: int) -> str:
+def read_text(path: Path, max_bytes: int) -> str:
     """A UTF-8 file's text; a file over ``max_bytes`` is refused before it is read."""
     try:
         size = path.stat().st_size
@@ -163,14 +175,28 @@ def module_entries(value: lua.LuaValue, name: str) -> list[lua.LuaTable]:
 
 
 @dataclass
-class _Entry:
+class ModuleEntry:
+    """One module entry, normalised: its affiliate (countries not resolved yet), the country
+    names to resolve, whether it is local (not thematic or international), and its line."""
+
     affiliate: Affiliate
     names: list[str]
     local: bool
     line: int
 
 
-def _normalise_entry(entry: lua.LuaTable, mod: ModuleSource, notes: list[str]) -> _Entry | None:
+def normalise_entry(entry: lua.LuaTable, mod: ModuleSource, notes: list[str]) -> ModuleEntry | None:
+    """One module entry as an affiliate (type, status and dates normalised), or ``None`` for an
+    entry without a code or name; what needs a person's eye is added to ``notes``.
+
+    >>> from glamgraph import lua
+    >>> mod = ModuleSource("", "module text", "module text")
+    >>> table = lua.loads('return {{affiliate_code="X", group_name="X UG", org_type="User Group",'
+    ...     ' recognition_status="recognized", group_country="Estonia"}}', "m")[0]
+    >>> e = normalise_entry(table, mod, [])
+    >>> e.affiliate.type, e.affiliate.status, e.names, e.affiliate.refs[0].kind
+    ('user group', 'recognised', ['Estonia'], 'module')
+    """
     where = f"{mod.name}, line {entry.line}"
     name = _text(entry, "group_name")
     code = _text(entry, "affiliate_code") or _text(entry, "unique_id")
@@ -210,6 +236,7 @@ def _normalise_entry(entry: lua.LuaTable, mod: ModuleSource, notes: list[str]) -
         countries=(),
         status=status,
         source=mod.source,
+        refs=(SourceRef("module", mod.ref_id, mod.revision, entry.line, mod.url),),
         contact=contact,
         contact_source="module" if contact else "",
         page=_text(entry, "group_page"),
@@ -220,7 +247,7 @@ def _normalise_entry(entry: lua.LuaTable, mod: ModuleSource, notes: list[str]) -
         unique_id=_text(entry, "unique_id"),
         note=_text(entry, "derecognition_note"),
     )
-    return _Entry(aff, [n for n in names if name_key(n) not in NO_COUNTRY], local, entry.line)
+    return ModuleEntry(aff, [n for n in names if name_key(n) not in NO_COUNTRY], local, entry.line)
 
 
 def _text(entry: dict[Any, Any], key: str) -> str:

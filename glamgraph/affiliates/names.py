@@ -114,7 +114,12 @@ def candidate_names(name: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _sort_qids(qids: Iterable[str]) -> tuple[str, ...]:
+def sort_qids(qids: Iterable[str]) -> tuple[str, ...]:
+    """Distinct QIDs in QID-number order.
+
+    >>> sort_qids(["Q10", "Q9", "Q10"])
+    ('Q9', 'Q10')
+    """
     return tuple(sorted(set(qids), key=ids.qid_number))
 
 
@@ -162,7 +167,7 @@ def resolve_country_names(names: Iterable[str], engine: str | Engine) -> Country
         for how, strs in tiers:
             found = set().union(*(hits.get((s, how.split()[-1]), set()) for s in strs))
             if found:
-                ordered = _sort_qids(found)
+                ordered = sort_qids(found)
                 qids[n], hows[n] = ordered[0], how
                 if len(ordered) > 1:
                     ambiguous[n] = ordered

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from glamgraph import ids
-from glamgraph.affiliates.module import _read_text
+from glamgraph.affiliates.module import read_text
 from glamgraph.affiliates.normalise import normalise_status, normalise_type
 from glamgraph.errors import MalformedFile
-from glamgraph.model import Affiliate, AffiliateStatus, AffiliateType
+from glamgraph.model import Affiliate, AffiliateStatus, AffiliateType, SourceRef
 from glamgraph.sparql import Engine, QueryResult, get_engine, term_bool, term_qid, term_value
 
 #: The registry's header: these columns, each exactly once.
@@ -55,7 +55,7 @@ def read_registry(path: str | os.PathLike[str]) -> list[RegistryRow]:
         MalformedFile: naming the file, the line and the problem.
     """
     p = Path(path).expanduser().resolve()
-    text = _read_text(p, MAX_REGISTRY_BYTES)
+    text = read_text(p, MAX_REGISTRY_BYTES)
 
     def bad(line: int | None, problem: str) -> MalformedFile:
         return MalformedFile(f"{p}, line {line}: {problem}" if line else f"{p}: {problem}")
@@ -182,9 +182,18 @@ def resolve_iso_codes(
     return out, results
 
 
-def _apply_registry(
+def apply_registry(
     affs: list[Affiliate], rows: Sequence[RegistryRow], codes: dict[str, str], path: Path
 ) -> list[Affiliate]:
+    """The affiliates with the registry's rows applied by code (case-insensitive): a known code
+    is overridden field by field (an empty cell overrides nothing), a new one is added.
+    ``codes`` maps the registry's ISO codes to QIDs; ``path`` is the registry file (for the
+    affiliates' :class:`~glamgraph.model.SourceRef` and ``source``).
+
+    >>> row = RegistryRow(2, "X", "X UG", "user group", ("Q191",), "recognised")
+    >>> [a.source for a in apply_registry([], [row], {}, Path("/r.csv"))]
+    ['registry /r.csv line 2']
+    """
     out = list(affs)
     # Affiliates by code (case-insensitive): one look-up per row, so the merge is linear.
     by_code: dict[str, list[int]] = {}
@@ -193,6 +202,7 @@ def _apply_registry(
     prefix = f"registry {path} line "
     for row in rows:
         where = f"{prefix}{row.line}"
+        ref = SourceRef("registry", str(path), line=row.line, url=path.as_uri())
         countries = tuple(dict.fromkeys(codes.get(t, t) for t in row.countries))
         hits = by_code.get(row.code.casefold(), [])
         if not hits:
@@ -205,6 +215,7 @@ def _apply_registry(
                     countries=countries,
                     status=row.status or "recognised",
                     source=where,
+                    refs=(ref,),
                     contact=row.contact,
                     contact_source="registry" if row.contact else "",
                     country_names=row.countries,
@@ -214,7 +225,7 @@ def _apply_registry(
             continue
         for i in hits:
             a = out[i]
-            changes: dict[str, Any] = {"source": f"{a.source} +{where}"}
+            changes: dict[str, Any] = {"source": f"{a.source} +{where}", "refs": (*a.refs, ref)}
             if row.name:
                 changes["name"] = row.name
             if row.type:
@@ -229,3 +240,7 @@ def _apply_registry(
                 changes["note"] = row.note
             out[i] = dataclasses.replace(a, **changes)
     return out
+
+
+#: The former name of :func:`apply_registry` (kept for scripts that still call it).
+_apply_registry = apply_registry

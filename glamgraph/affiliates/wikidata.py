@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from glamgraph import ids, vocab
-from glamgraph.affiliates.module import _Entry
-from glamgraph.affiliates.names import _sort_qids, name_key
-from glamgraph.model import Affiliate, AffiliateType, Disagreement
+from glamgraph.affiliates.module import ModuleEntry
+from glamgraph.affiliates.names import name_key, sort_qids
+from glamgraph.model import Affiliate, AffiliateType, Disagreement, SourceRef
 from glamgraph.sparql import Engine, QueryResult, term_qid, term_value
 
 #: The type each Wikidata affiliate class (by English label) stands for.
@@ -45,7 +45,9 @@ def meta_page_key(value: str) -> str:
 
 
 @dataclass
-class _Item:
+class WikidataItem:
+    """What Wikidata says about one affiliate item (from ``affiliates-on-wikidata``)."""
+
     qid: str
     types: set[str] = field(default_factory=set)
     labels: set[str] = field(default_factory=set)
@@ -59,20 +61,24 @@ class _Item:
     dissolved: str = ""
 
     def countries(self) -> tuple[str, ...]:
-        return _sort_qids(self.area_regions or self.hq_countries)
+        """Its countries: the operating areas that are countries or subdivisions, else the
+        headquarters' countries."""
+        return sort_qids(self.area_regions or self.hq_countries)
 
 
-def _wikidata_items(
+def wikidata_items(
     engine: Engine,
-) -> tuple[dict[str, _Item], dict[str, tuple[str, ...]], QueryResult]:
+) -> tuple[dict[str, WikidataItem], dict[str, tuple[str, ...]], QueryResult]:
+    """The affiliate items on ``engine``, the classes found for each class label, and the
+    query result (for provenance)."""
     res = engine.run("affiliates-on-wikidata", classlabels=list(vocab.AFFILIATE_CLASS_LABELS))
-    items: dict[str, _Item] = {}
+    items: dict[str, WikidataItem] = {}
     classes: dict[str, set[str]] = {label: set() for label in vocab.AFFILIATE_CLASS_LABELS}
     for row in res.rows:
         qid = term_qid(row, "item")
         if qid is None:
             continue
-        it = items.setdefault(qid, _Item(qid))
+        it = items.setdefault(qid, WikidataItem(qid))
         label = term_value(row, "classLabel") or ""
         cls = term_qid(row, "class")
         if cls is not None and label in classes:
@@ -104,11 +110,15 @@ def _wikidata_items(
                 it.emails.add(mail)
         if (gone := term_value(row, "dissolved")) is not None:
             it.dissolved = min(filter(None, (it.dissolved, gone[:10])))
-    found = {k: _sort_qids(v) for k, v in classes.items()}
+    found = {k: sort_qids(v) for k, v in classes.items()}
     return items, found, res
 
 
-def _match(aff: Affiliate, items: dict[str, _Item], notes: list[str]) -> _Item | None:
+def match_item(
+    aff: Affiliate, items: dict[str, WikidataItem], notes: list[str]
+) -> WikidataItem | None:
+    """The Wikidata item of ``aff``: by Meta-Wiki page, else by English label; the lowest QID
+    when several match (noted in ``notes``)."""
     page = meta_page_key(aff.page)
     by_page = [it for it in items.values() if page and page in it.pages]
     label = name_key(aff.name)
@@ -126,9 +136,15 @@ def _match(aff: Affiliate, items: dict[str, _Item], notes: list[str]) -> _Item |
     return None
 
 
-def _complement(
-    entry: _Entry, item: _Item, notes: list[str], disagreements: list[Disagreement]
+def complement(
+    entry: ModuleEntry,
+    item: WikidataItem,
+    notes: list[str],
+    disagreements: list[Disagreement],
+    source_id: str = "",
 ) -> Affiliate:
+    """``entry``'s affiliate with what Wikidata's ``item`` adds; ``source_id`` names the
+    endpoint the item came from (its :class:`~glamgraph.model.SourceRef` id)."""
     aff = entry.affiliate
 
     def disagree(fld: str, meta: str, wikidata: str) -> None:
@@ -155,11 +171,12 @@ def _complement(
     return dataclasses.replace(
         aff,
         countries=countries,
-        operating_area=_sort_qids(item.areas),
-        headquarters=_sort_qids(item.hqs),
+        operating_area=sort_qids(item.areas),
+        headquarters=sort_qids(item.hqs),
         websites=tuple(sorted(item.websites)),
         emails=tuple(sorted(item.emails)),
         wikidata=item.qid,
         source=f"{aff.source} +wikidata {item.qid}",
+        refs=(*aff.refs, SourceRef("wikidata", source_id, url=vocab.WD + item.qid)),
         note=note,
     )

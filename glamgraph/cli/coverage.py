@@ -109,6 +109,7 @@ def coverage(
     from glamgraph.coverage import coverage as run_coverage
     from glamgraph.coverage import parse_fallback_contact
     from glamgraph.export import write_all
+    from glamgraph.progress import ProgressBar
 
     if not region.strip():
         raise UnknownRegion("unknown region: '' (use world, a name, a QID or an ISO code)")
@@ -119,16 +120,21 @@ def coverage(
     _check_input_file(registry, "--registry")
     _check_out(out)
     engine = make_engine(endpoint, no_cache, cache_ttl, timeout)
-    cov = run_coverage(
-        region,
-        endpoint=engine,
-        module=module,  # an existing file (checked above), read as a file whatever its name
-        registry=registry,
-        lang=lang,
-        types=roots,
-        fallback_contact=fallback,
-        quiet=quiet,
-    )
+    bar = ProgressBar(disable=quiet)  # the CLI draws the bar; the library reports progress
+    try:
+        cov = run_coverage(
+            region,
+            endpoint=engine,
+            module=module,  # an existing file (checked above), read as a file whatever its name
+            registry=registry,
+            lang=lang,
+            types=roots,
+            fallback_contact=fallback,
+            quiet=True,
+            progress=bar,
+        )
+    finally:
+        bar.close()
     report = write_all(cov, out, all_regions=all_regions, neutralise=not raw_csv)
     click.echo(summary(cov, all_regions=all_regions))
     names = ", ".join(sorted(f.name for f in report.files))
