@@ -91,11 +91,17 @@ def read_module(
         MediaWikiError: Meta-Wiki could not give the page.
     """
     if module is None and snapshot is not False:
-        from glamgraph.sparql.embedded import load_snapshot_file
+        from glamgraph.sparql.embedded import load_snapshot_file, shipped_snapshot_path
 
         snap = load_snapshot_file() if snapshot is True else snapshot
         source = str(snap.manifest.get("module_source") or SNAPSHOT_SOURCE)
         path = snap.path.resolve()
+        if path == shipped_snapshot_path().resolve():
+            # the sample inside the package: named as such, not by where it is installed
+            shown = "glamgraph/data/" + path.name
+            return ModuleSource(
+                snap.module, source, f"{shown} (module)", url="", path=shown, fetched=snap.created
+            )
         return ModuleSource(
             snap.module,
             source,
