@@ -350,6 +350,21 @@ def test_apply_skips_an_item_that_got_a_p17_meanwhile(
     assert p17_values(api.entities["Q9000005"]) == ["Q183"]  # not a second P17
 
 
+def test_the_operators_contact_names_every_edit_request(
+    proposals: wikibase.Proposals, api: wikibase_api.Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GLAMGRAPH_CONTACT (or ``contact=``) reaches the User-Agent of every Wikibase request,
+    the login's included, as Wikimedia's User-Agent policy asks."""
+    monkeypatch.setenv("GLAMGRAPH_CONTACT", "me@example.org")
+    apply(proposals, api)
+    agents = [req.headers["User-Agent"] for req in api.requests]
+    assert agents and all("(me@example.org; " in ua for ua in agents), agents
+    api.requests.clear()
+    apply(proposals, api, contact="https://meta.wikimedia.org/wiki/User:Organiser")
+    agents = [req.headers["User-Agent"] for req in api.requests]
+    assert agents and all("User:Organiser; " in ua for ua in agents), agents
+
+
 def test_apply_skips_an_item_whose_p131_changed(
     proposals: wikibase.Proposals, api: wikibase_api.Server
 ) -> None:
