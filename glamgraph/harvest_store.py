@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from glamgraph import harvest as hv
-from glamgraph import ids, vocab
+from glamgraph import ids, queries, vocab
 from glamgraph._version import __version__
 from glamgraph.client import CacheWarning, JsonStore
 from glamgraph.model import Institution, Records, Region, Unplaced
@@ -68,7 +68,10 @@ def code_digest() -> str:
         pkg = Path(hv.__file__).parent
         h = hashlib.sha256(__version__.encode())
         files = [pkg / name for name in _CODE]
-        files += sorted((pkg / "queries").rglob("*.rq")) if (pkg / "queries").is_dir() else []
+        qdir = queries._queries_dir()  # the shipped .rq files (the wheel's, or a checkout's)
+        files += sorted(qdir.rglob("*.rq"), key=lambda f: f.relative_to(qdir).as_posix())
+        if not any(f.suffix == ".rq" for f in files):
+            raise RuntimeError(f"no query files under {qdir}")
         for f in files:
             h.update(f.name.encode() + b"\0")
             try:

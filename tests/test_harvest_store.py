@@ -4,6 +4,7 @@ damaged entry) is never served; ``--no-cache`` reuses and writes nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -82,9 +83,11 @@ def test_a_refetched_query_result_is_not_served(
     cold = _coverage(oxigraph_server.url, tmp_path / "cold")
     # one query result changes on disk (as a refetch after its TTL would): the harvest built on
     # the old result is stale
-    results = sorted((_isolated_cache / "sparql").glob("*.json"))
-    assert results
-    victim = results[len(results) // 2]
+    (entry,) = (_isolated_cache / harvest_store.SOURCE).glob("*.json")
+    behind = json.loads(entry.read_text(encoding="utf-8"))["payload"]["queries"]
+    assert len(behind) > 5  # every query the harvest sent, by its query-cache key
+    victim = _isolated_cache / "sparql" / f"{behind[len(behind) // 2][0]}.json"
+    assert victim.is_file()
     st = victim.stat()
     os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
     again = _coverage(oxigraph_server.url, tmp_path / "again")
@@ -130,3 +133,21 @@ def test_payload_round_trip(server_engine: Any) -> None:
     assert [r.rows for r in back.results] == [r.rows for r in h.results]
     assert [r.query_text for r in back.results] == [r.query_text for r in h.results]
     assert all(r.from_cache for r in back.results) and back.queries_sent == 0
+
+
+def test_an_edited_query_file_is_another_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from glamgraph import queries
+
+    copy = tmp_path / "queries"
+    shutil.copytree(queries._queries_dir(), copy)
+    monkeypatch.setattr(queries, "_queries_dir", lambda: copy)
+    monkeypatch.setattr(harvest_store, "_code_digest", None)
+    before = harvest_store.code_digest()
+    details = copy / "institution-details.rq"
+    details.write_text(details.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    monkeypatch.setattr(harvest_store, "_code_digest", None)
+    assert harvest_store.code_digest() != before
