@@ -50,6 +50,7 @@ STAGES = (
     "cache read",
     "cache write",
     "harvest assembly",
+    "harvest cache",
     "regions",
     "affiliates",
     "graph load",
@@ -70,6 +71,7 @@ TARGETS: tuple[tuple[str, str, str | None], ...] = (
     ("glamgraph.sparql.cache", "Cache.get", "cache read"),
     ("glamgraph.sparql.cache", "Cache.put", "cache write"),
     ("glamgraph.harvest", "harvest", "harvest assembly"),
+    ("glamgraph.harvest_store", "cached_harvest", "harvest cache"),
     ("glamgraph.regions", "units", "regions"),
     ("glamgraph.regions", "borders", "regions"),
     ("glamgraph.affiliates", "load_affiliates", "affiliates"),
@@ -83,7 +85,7 @@ TARGETS: tuple[tuple[str, str, str | None], ...] = (
     ("glamgraph.network", "border_graph", "nearest affiliate"),
     ("glamgraph.network", "nearest_affiliates", "nearest affiliate"),
     ("glamgraph.coverage", "coverage", "coverage assembly"),
-    ("glamgraph.export._common", "contact_rows", "contact rows"),
+    ("glamgraph.export.common", "contact_rows", "contact rows"),
     ("glamgraph.export.writer", "write_all", "write (staging, commit)"),
 )
 

@@ -33,8 +33,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from glamgraph import graph as kg
-from glamgraph import harvest as hv
-from glamgraph import network, queries, regions, vocab
+from glamgraph import harvest_store, network, queries, regions, vocab
 from glamgraph.errors import BadInput, UnknownRegion
 from glamgraph.model import (
     Affiliate,
@@ -303,7 +302,9 @@ def coverage(
                 f"which the shipped sample does not hold; use {FULL_ENDPOINTS}"
             )
         region = reg0
-    h = hv.harvest(region, eng, lang=lang, roots=types, quiet=quiet, progress=progress)
+    h = harvest_store.cached_harvest(
+        region, eng, lang=lang, roots=types, quiet=quiet, progress=progress
+    )
     results: list[QueryResult] = list(h.results)
     reg, units = h.region, list(h.units)
 

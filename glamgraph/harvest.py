@@ -67,6 +67,26 @@ CLASS_BATCH_BY_KIND: Final[Mapping[str, int]] = {
 CLASS_BATCH = 250
 ADMIN_BATCH = 250
 DETAIL_BATCH = 300
+#: Items per ``labels`` / ``institution-details`` query and entities per ``admin-parents``
+#: query, by engine kind: WDQS keeps :data:`DETAIL_BATCH` / :data:`ADMIN_BATCH` (its 60 s
+#: deadline and URL-sized queries); engines without that deadline take few large queries (the
+#: splitter still halves a part that times out).
+DETAIL_BATCH_BY_KIND: Final[Mapping[str, int]] = {
+    "wdqs": DETAIL_BATCH,
+    "qlever": 5000,
+    "oxigraph": 5000,
+    "virtuoso": 2000,
+    "embedded": 10000,
+    "generic": 2000,
+}
+ADMIN_BATCH_BY_KIND: Final[Mapping[str, int]] = {
+    "wdqs": ADMIN_BATCH,
+    "qlever": 5000,
+    "oxigraph": 5000,
+    "virtuoso": 2000,
+    "embedded": 10000,
+    "generic": 2000,
+}
 MAX_CHAIN_DEPTH = 12
 
 T = TypeVar("T")
@@ -106,6 +126,26 @@ def class_batch(engine: Engine) -> int:
     40
     """
     return min(CLASS_BATCH_BY_KIND.get(k, CLASS_BATCH) for k in engine_kinds(engine))
+
+
+def detail_batch(engine: Engine) -> int:
+    """Items per details or labels query for ``engine``: the smallest over its fallback chain.
+
+    >>> from glamgraph.sparql import get_engine, Settings
+    >>> detail_batch(get_engine("wdqs", Settings(use_cache=False))), detail_batch(get_engine("snapshot"))
+    (300, 10000)
+    """
+    return min(DETAIL_BATCH_BY_KIND.get(k, DETAIL_BATCH) for k in engine_kinds(engine))
+
+
+def admin_batch(engine: Engine) -> int:
+    """Entities per ``admin-parents`` query for ``engine``: the smallest over its chain.
+
+    >>> from glamgraph.sparql import get_engine, Settings
+    >>> admin_batch(get_engine("wdqs", Settings(use_cache=False)))
+    250
+    """
+    return min(ADMIN_BATCH_BY_KIND.get(k, ADMIN_BATCH) for k in engine_kinds(engine))
 
 
 def class_batches(classes: Sequence[str], engine: Engine, roots: Iterable[str]) -> list[list[str]]:
@@ -228,7 +268,7 @@ class Chains:
     def fetch(self, qids: Iterable[str]) -> None:
         """Ask ``admin-parents`` about the entities not yet known, in batches."""
         todo = sorted({q for q in qids if q not in self.info}, key=ids.qid_number)
-        for part in chunks(todo, ADMIN_BATCH):
+        for part in chunks(todo, admin_batch(self.engine)):
             res = self.engine.run_split("admin-parents", split="admin", values=list(part))
             self.results.append(res)
             self.tick()
@@ -637,7 +677,7 @@ def harvest(
         placed = place_candidates(plan, found, chains)
         # 5. details of every placed and unplaced item
         todo = sorted(placed.item_countries.keys() | placed.unplaced.keys(), key=ids.qid_number)
-        ticker.expect(math.ceil(len(todo) / DETAIL_BATCH) + 1)
+        ticker.expect(math.ceil(len(todo) / detail_batch(engine)) + 1)
         details = _details(engine, todo, plan.langs, results, ticker.tick)
         # subdivision membership through the P131 chain (unit rows below the country level)
         if plan.region.kind in ("country", "subdivision"):
@@ -759,7 +799,7 @@ def _details(
     tick: Callable[[], None],
 ) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for part in chunks(items, DETAIL_BATCH):
+    for part in chunks(items, detail_batch(engine)):
         # labels come from their own query: a language VALUES block inside the details UNION made
         # Oxigraph scan every label of the store per batch (0.9 s against 0.02 s at 100k items)
         lab = engine.run_split("labels", split="item", values=list(part), langs=list(langs))
@@ -805,7 +845,7 @@ def labels(
     {'Q142': 'France', 'Q1': 'Q1'}
     """
     found: dict[str, dict[str, str]] = {}
-    for part in chunks(list(qids), DETAIL_BATCH):
+    for part in chunks(list(qids), detail_batch(engine)):
         res = engine.run("labels", item=list(part), langs=list(langs))
         if results is not None:
             results.append(res)

@@ -89,7 +89,7 @@ class Query:
 
 
 @cache
-def _queries_dir() -> Path:
+def queries_dir() -> Path:
     """The folder of shipped ``.rq`` files: inside the wheel, or ``queries/`` in a checkout.
 
     The wheel carries them as ``glamgraph/queries/``; in a source checkout (and an editable
@@ -115,7 +115,7 @@ def names() -> list[str]:
     >>> "countries-of-continent" in names(), "coverage-institutions-per-unit" in names()
     (True, False)
     """
-    return sorted(p.stem for p in _queries_dir().glob("*.rq"))
+    return sorted(p.stem for p in queries_dir().glob("*.rq"))
 
 
 def graph_names() -> list[str]:
@@ -124,7 +124,7 @@ def graph_names() -> list[str]:
     >>> graph_names()
     ['coverage-affiliates-per-unit', 'coverage-institutions-per-unit']
     """
-    return sorted(p.stem for p in (_queries_dir() / GRAPH_FOLDER).glob("*.rq"))
+    return sorted(p.stem for p in (queries_dir() / GRAPH_FOLDER).glob("*.rq"))
 
 
 def parse(name: str, text: str, path: str = "") -> Query:
@@ -280,7 +280,7 @@ def load(name: str) -> Query:
     """
     if _QUERY_NAME_RE.fullmatch(name) is None:
         raise UnknownQuery(f"unknown query name: {name!r}")
-    path = _queries_dir() / f"{name}.rq"
+    path = queries_dir() / f"{name}.rq"
     if not path.is_file():
         raise UnknownQuery(f"unknown query: {name!r} (known: {', '.join(names())})")
     return parse(name, path.read_text(encoding="utf-8"), str(path))
@@ -295,7 +295,7 @@ def load_graph(name: str) -> Query:
     """
     if _QUERY_NAME_RE.fullmatch(name) is None:
         raise UnknownQuery(f"unknown query name: {name!r}")
-    path = _queries_dir() / GRAPH_FOLDER / f"{name}.rq"
+    path = queries_dir() / GRAPH_FOLDER / f"{name}.rq"
     if not path.is_file():
         known = ", ".join(graph_names())
         raise UnknownQuery(f"unknown knowledge-graph query: {name!r} (known: {known})")

@@ -145,3 +145,20 @@ def test_all_regions(tmp_path: Path) -> None:
     assert to_xlsx(make_coverage(), path, all_regions=True) == 12
     ws = openpyxl.load_workbook(path)["Contacts"]
     assert ws.max_row == 13
+
+
+def test_links_stop_at_excels_limit_and_cells_keep_their_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from glamgraph.export import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_LINKS", 4)  # Excel's 65,530, made small
+    path = tmp_path / "few-links.xlsx"
+    to_xlsx(make_coverage(), path)
+    book = openpyxl.load_workbook(path)
+    for ws in book:
+        cells = [c for row in ws.iter_rows() for c in row]
+        assert sum(1 for c in cells if c.hyperlink) <= 4
+    _header, rows = _table(book["Contacts"], 1)
+    assert all(r[1].value and r[1].value.startswith("Q") for r in rows)  # text without links
+    assert any(r[1].hyperlink is None for r in rows)

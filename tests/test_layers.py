@@ -27,6 +27,7 @@ LAYERS = {
     "lua": 2,
     "regions": 3,
     "harvest": 3,
+    "harvest_store": 3,
     "affiliates": 3,
     "graph": 4,
     "coverage": 5,

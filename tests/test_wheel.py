@@ -46,7 +46,7 @@ def test_wheel_runs_a_query_outside_the_repo(tmp_path: Path) -> None:
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "import glamgraph, glamgraph.queries as q;"
         "assert glamgraph.__file__.startswith(sys.argv[1]), glamgraph.__file__;"
-        "assert str(q._queries_dir()).startswith(sys.argv[1]);"
+        "assert str(q.queries_dir()).startswith(sys.argv[1]);"
         "from glamgraph.cli import main;"
         "sys.exit(main(['query','countries-of-continent','--param','continent=Q15','--endpoint','snapshot','--format','csv']))"
     )

@@ -166,7 +166,7 @@ def summary(cov: object, *, all_regions: bool = False, limit: int = 40) -> str:
     """The stdout report: caveats, then the uncovered regions with whom to contact, then the
     counts of the covered regions and of those without institutions (listed with
     ``all_regions``)."""
-    from glamgraph.export._common import region_order
+    from glamgraph.export.common import region_order
     from glamgraph.model import Coverage
 
     assert isinstance(cov, Coverage)

@@ -18,7 +18,7 @@ the workbook, a comment in the wikitext, ``metadata`` in the GeoJSON, a footer o
 
 from __future__ import annotations
 
-from glamgraph.export._common import ContactRow, contact_rows
+from glamgraph.export.common import ContactRow, contact_rows
 from glamgraph.export.geojson import (
     feature_collection,
     regions_collection,

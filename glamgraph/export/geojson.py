@@ -30,7 +30,7 @@ import json
 import os
 from typing import Any
 
-from glamgraph.export._common import (
+from glamgraph.export.common import (
     COORD_DECIMALS,
     atomic_path,
     contact_rows,
@@ -158,12 +158,26 @@ def regions_collection(coverage: Coverage) -> dict[str, Any]:
     return {"type": "FeatureCollection", "metadata": meta, "features": features}
 
 
+def dumps(doc: dict[str, Any]) -> bytes:
+    """``doc`` as compact UTF-8 JSON and a newline: orjson (4x the standard library's C encoder
+    on 87k points), or :func:`json.dumps` for what orjson refuses (e.g. an unpaired surrogate,
+    which then fails the same way as before).
+
+    >>> dumps({"a": [1.5, None, "Q1"]}).rstrip()
+    b'{"a":[1.5,null,"Q1"]}'
+    """
+    import orjson
+
+    try:
+        return orjson.dumps(doc) + b"\n"
+    except (orjson.JSONEncodeError, TypeError):
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+        return text.encode("utf-8")
+
+
 def _write(doc: dict[str, Any], path: str | os.PathLike[str]) -> int:
     with atomic_path(path) as tmp:
-        # compact: with indent, json falls back to its pure-Python encoder (2.4 s at 87k points)
-        tmp.write_text(
-            json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
-        )
+        tmp.write_bytes(dumps(doc))
     return len(doc["features"])
 
 

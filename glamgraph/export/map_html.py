@@ -24,8 +24,8 @@ from typing import Any, Final
 
 import numpy as np
 
-from glamgraph.export._common import wikidata_url
 from glamgraph.export.cells import xml_safe
+from glamgraph.export.common import wikidata_url
 from glamgraph.export.map_model import (
     CONTEXT_COLOUR,
     DOT_COLOUR,

@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
-from glamgraph.export._common import (
+from glamgraph.export.cells import xml_safe
+from glamgraph.export.common import (
     contact_rows,
     http_url,
     provenance_line,
     valid_coordinates,
     without_coordinates,
 )
-from glamgraph.export.cells import xml_safe
 from glamgraph.export.map_geo import (
     Projection,
     Ring,

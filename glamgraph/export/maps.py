@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from glamgraph.errors import BadInput
-from glamgraph.export._common import (
+from glamgraph.export.common import (
     atomic_path,
 )
 from glamgraph.export.map_geo import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from glamgraph.export._common import atomic_path
+from glamgraph.export.common import atomic_path
 from glamgraph.model import Coverage
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from glamgraph._version import __version__
-from glamgraph.export._common import (
+from glamgraph.export.common import (
     atomic_path,
     contact_rows,
     provenance_meta,

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from glamgraph import vocab
-from glamgraph.export._common import (
+from glamgraph.export.cells import csv_cell
+from glamgraph.export.common import (
     COORD_DECIMALS,
     ContactRow,
     atomic_path,
@@ -32,7 +33,6 @@ from glamgraph.export._common import (
     text_key,
     type_columns,
 )
-from glamgraph.export.cells import csv_cell
 from glamgraph.model import Coverage, CoverageRow, Unplaced
 
 #: The columns of ``regions.csv`` before the per-root counts, and after them.

@@ -25,7 +25,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from glamgraph import ids
-from glamgraph.export._common import (
+from glamgraph.export.common import (
     COORD_DECIMALS,
     ContactRow,
     atomic_path,

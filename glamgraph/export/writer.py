@@ -39,8 +39,8 @@ from typing import Final, Literal
 from filelock import FileLock, Timeout
 
 from glamgraph.errors import BadInput, WriteError
-from glamgraph.export._common import shared_contact_rows
 from glamgraph.export.cells import raw_csv
+from glamgraph.export.common import shared_contact_rows
 from glamgraph.export.geojson import to_geojson, to_institutions_geojson
 from glamgraph.export.maps import to_map
 from glamgraph.export.rdf import to_trig

@@ -1,0 +1,153 @@
+"""The harvest cache: ``coverage`` tables byte-identical cold, warm and with ``--no-cache``; a
+warm run rebuilds no harvest; a changed input (a query result refetched, another language, a
+damaged entry) is never served; ``--no-cache`` reuses and writes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from glamgraph import harvest as hv
+from glamgraph import harvest_store
+from glamgraph.cli import main
+from glamgraph.client import CacheWarning
+
+MODULE = Path(__file__).parent / "world" / "module.lua"
+TABLES = ("regions.csv", "unplaced.csv", "contacts.csv")
+
+
+class _Counting:
+    """Wraps :func:`glamgraph.harvest.harvest`, counting the harvests really built."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        self._real = hv.harvest
+        monkeypatch.setattr(hv, "harvest", self)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> hv.Harvest:
+        self.calls += 1
+        return self._real(*args, **kwargs)
+
+
+def _coverage(url: str, out: Path, *extra: str) -> dict[str, bytes]:
+    code = main(
+        [
+            "coverage",
+            "Q46",
+            "--endpoint",
+            url,
+            "--affiliates",
+            str(MODULE),
+            "--out",
+            str(out),
+            "--quiet",
+            *extra,
+        ]
+    )
+    assert code == 0
+    return {name: (out / name).read_bytes() for name in TABLES}
+
+
+def test_cold_warm_and_no_cache_tables_are_byte_identical(
+    oxigraph_server: Any, tmp_path: Path, _isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = _Counting(monkeypatch)
+    cold = _coverage(oxigraph_server.url, tmp_path / "cold")
+    assert built.calls == 1
+    entries = list((_isolated_cache / harvest_store.SOURCE).glob("*.json"))
+    assert len(entries) == 1  # the assembled harvest, stored once
+    warm = _coverage(oxigraph_server.url, tmp_path / "warm")
+    assert built.calls == 1  # served from the harvest cache: no harvest rebuilt
+    no_cache = _coverage(oxigraph_server.url, tmp_path / "none", "--no-cache")
+    assert built.calls == 2  # --no-cache reuses nothing
+    assert cold == warm == no_cache
+    assert all(cold[name] for name in TABLES)
+    assert b"Q142" in cold["regions.csv"]
+
+
+def test_no_cache_writes_no_entry(
+    oxigraph_server: Any, tmp_path: Path, _isolated_cache: Path
+) -> None:
+    _coverage(oxigraph_server.url, tmp_path / "out", "--no-cache")
+    assert not list((_isolated_cache / harvest_store.SOURCE).glob("*.json"))
+
+
+def test_a_refetched_query_result_is_not_served(
+    oxigraph_server: Any, tmp_path: Path, _isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = _Counting(monkeypatch)
+    cold = _coverage(oxigraph_server.url, tmp_path / "cold")
+    # one query result changes on disk (as a refetch after its TTL would): the harvest built on
+    # the old result is stale
+    (entry,) = (_isolated_cache / harvest_store.SOURCE).glob("*.json")
+    behind = json.loads(entry.read_text(encoding="utf-8"))["payload"]["queries"]
+    assert len(behind) > 5  # every query the harvest sent, by its query-cache key
+    victim = _isolated_cache / "sparql" / f"{behind[len(behind) // 2][0]}.json"
+    assert victim.is_file()
+    st = victim.stat()
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    again = _coverage(oxigraph_server.url, tmp_path / "again")
+    assert built.calls == 2
+    assert again == cold
+    # a removed result: not served either
+    victim.unlink()
+    _coverage(oxigraph_server.url, tmp_path / "third")
+    assert built.calls == 3
+
+
+def test_other_languages_are_another_entry(
+    oxigraph_server: Any, tmp_path: Path, _isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = _Counting(monkeypatch)
+    _coverage(oxigraph_server.url, tmp_path / "en")
+    _coverage(oxigraph_server.url, tmp_path / "fr", "--lang", "fr,en")
+    assert built.calls == 2
+    assert len(list((_isolated_cache / harvest_store.SOURCE).glob("*.json"))) == 2
+
+
+def test_a_damaged_entry_is_discarded_and_rebuilt(
+    oxigraph_server: Any, tmp_path: Path, _isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = _Counting(monkeypatch)
+    cold = _coverage(oxigraph_server.url, tmp_path / "cold")
+    (entry,) = (_isolated_cache / harvest_store.SOURCE).glob("*.json")
+    entry.write_bytes(entry.read_bytes()[:200])  # truncated
+    with pytest.warns(CacheWarning):
+        again = _coverage(oxigraph_server.url, tmp_path / "again")
+    assert built.calls == 2 and again == cold
+
+
+def test_payload_round_trip(server_engine: Any) -> None:
+    h = hv.harvest("Q46", server_engine, lang="en", quiet=True)
+    back = harvest_store.from_payload(harvest_store.to_payload(h, []))
+    assert back.region == h.region
+    assert list(back.units) == list(h.units)
+    assert list(back.institutions) == list(h.institutions)
+    assert list(back.unplaced) == list(h.unplaced)
+    assert back.classes == h.classes
+    assert back.chain_countries == h.chain_countries
+    assert [r.rows for r in back.results] == [r.rows for r in h.results]
+    assert [r.query_text for r in back.results] == [r.query_text for r in h.results]
+    assert all(r.from_cache for r in back.results) and back.queries_sent == 0
+
+
+def test_an_edited_query_file_is_another_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from glamgraph import queries
+
+    copy = tmp_path / "queries"
+    shutil.copytree(queries.queries_dir(), copy)
+    monkeypatch.setattr(queries, "queries_dir", lambda: copy)
+    monkeypatch.setattr(harvest_store, "_code_digest", None)
+    before = harvest_store.code_digest()
+    details = copy / "institution-details.rq"
+    details.write_text(details.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    monkeypatch.setattr(harvest_store, "_code_digest", None)
+    assert harvest_store.code_digest() != before
