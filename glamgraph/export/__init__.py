@@ -13,7 +13,7 @@ or nothing, as ``glamgraph coverage --out DIR`` does. Notebooks get the very sam
 
 Every file says where it came from: the endpoint, the date and the queries (a header block in
 the workbook, a comment in the wikitext, ``metadata`` in the GeoJSON, a footer on the map, and
-``run.json`` with the query texts). openpyxl and matplotlib are imported only when used.
+``run.json`` with the query texts). XlsxWriter and matplotlib are imported only when used.
 """
 
 from __future__ import annotations
