@@ -246,3 +246,105 @@ def test_an_empty_coverage_still_gives_every_file(tmp_path: Path) -> None:
     assert header == [",".join(CONTACT_COLUMNS)]
     doc = json.loads((tmp_path / "out" / "institutions.geojson").read_text(encoding="utf-8"))
     assert doc["features"] == []
+
+
+# Two processes: a forked child writes some of the files alongside the run (big coverages).
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """write_all shares the files with a forked child even for the small test coverage; the
+    list collects the children forked."""
+    from glamgraph.export import writer
+
+    monkeypatch.setattr(writer, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(writer.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(writer.os, "fork", fork)
+    return forked
+
+
+def _child_takes_every_shared_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from glamgraph.export import writer
+
+    monkeypatch.setattr(writer._Worker, "tasks", lambda self: iter(()))
+
+
+def test_files_written_by_two_processes_are_the_same_bytes(
+    tmp_path: Path, forking: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cov = make_coverage(graph=True)
+    write_all(cov, tmp_path / "shared")
+    assert len(forked := list(forking)) == 1
+    _child_takes_every_shared_file(monkeypatch)
+    write_all(cov, tmp_path / "child")
+    from glamgraph.export import writer
+
+    monkeypatch.setattr(writer, "PARALLEL_FROM", 10**9)
+    write_all(cov, tmp_path / "alone")
+    assert len(forking) == len(forked) + 1  # the third run forked nothing
+    alone = _snapshot(tmp_path / "alone")
+    assert set(alone) == ALL_FILES
+    assert _snapshot(tmp_path / "shared") == alone
+    assert _snapshot(tmp_path / "child") == alone
+
+
+def test_an_error_in_the_child_fails_the_run_and_changes_nothing(
+    tmp_path: Path, forking: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from glamgraph.export import writer
+
+    out = tmp_path / "out"
+    write_all(make_coverage(graph=True), out)
+    before = _snapshot(out)
+
+    def full_disk(coverage: Coverage, path: Path, all_regions: bool = False) -> int:
+        path.write_text("half a workbook")
+        raise WriteError(f"cannot write {path}: No space left on device")
+
+    monkeypatch.setattr(writer, "to_xlsx", full_disk)
+    _child_takes_every_shared_file(monkeypatch)
+    with pytest.raises(WriteError, match=r"contacts\.xlsx: No space left on device"):
+        write_all(_changed(), out)
+    assert forking  # the child wrote (and failed)
+    assert _snapshot(out) == before  # nothing replaced, nothing added, no staging left
+
+
+def test_a_child_that_dies_fails_the_run_in_one_line(
+    tmp_path: Path, forking: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from glamgraph.export import writer
+
+    def dies(coverage: Coverage, path: Path) -> int:
+        os._exit(3)
+
+    monkeypatch.setattr(writer, "to_map", dies)
+    _child_takes_every_shared_file(monkeypatch)
+    with pytest.raises(WriteError, match=r"the process writing them ended \(exit status 3\)"):
+        write_all(make_coverage(), tmp_path / "out")
+    assert [p for p in tmp_path.iterdir() if not p.name.endswith(".glamgraph-lock")] == []
+
+
+def test_an_error_here_ends_the_child(
+    tmp_path: Path, forking: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from glamgraph.export import writer
+
+    def fails(coverage: Coverage, path: Path) -> bool:
+        raise WriteError(f"cannot write {path}: disk quota exceeded")
+
+    monkeypatch.setattr(writer, "to_trig", fails)  # the graph is written here, never shared
+    with pytest.raises(WriteError, match="disk quota exceeded"):
+        write_all(make_coverage(graph=True), tmp_path / "out")
+    assert len(forking) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forking[0], os.WNOHANG)  # ended and reaped
+    assert [p for p in tmp_path.iterdir() if not p.name.endswith(".glamgraph-lock")] == []

@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 from glamgraph import files, ids, vocab
@@ -225,34 +226,60 @@ def contact_rows(coverage: Coverage, *, all_regions: bool = False) -> list[Conta
 
 
 def _contact_rows(coverage: Coverage, all_regions: bool) -> list[ContactRow]:
-    index = institutions_by_unit(coverage)
+    selected = selected_rows(coverage, all_regions)
+    wanted = {row.region for row in selected}
+    # every institution of the selected regions, in the order of each region's rows (label,
+    # then QID; one stable sort for all, so ties keep the order of coverage.institutions)
+    members = [i for i in coverage.institutions if not wanted.isdisjoint(i.units)]
+    members.sort(key=lambda i: (text_key(i.label), qid_key(i.qid)))
+    index: dict[str, list[Institution]] = {}
+    for inst in members:
+        for unit in dict.fromkeys(inst.units):
+            if unit in wanted:
+                index.setdefault(unit, []).append(inst)
     out: list[ContactRow] = []
-    for row in selected_rows(coverage, all_regions):
-        contact = contact_of(row)
+    append = out.append
+    for row in selected:
+        insts = index.get(row.region)
+        if not insts:
+            continue
         cells = contact_cells(row)
-        insts = sorted(index.get(row.region, []), key=lambda i: (text_key(i.label), qid_key(i.qid)))
+        # the fields every row of this region shares
+        region, region_label, status = row.region, row.label, row.status
+        contact, covered = contact_of(row), not row.uncovered
+        name, page = cells["contact_name"], cells["contact_page"]
+        channel, source = cells["contact"], cells["contact_source"]
         for inst in insts:
-            out.append(
-                ContactRow(
-                    region=row.region,
-                    region_label=row.label,
-                    institution=inst.qid,
-                    label=inst.label,
-                    type=inst.type or "",
-                    type_label=type_label(inst),
-                    website=inst.website or "",
-                    email=_strip_prefix(inst.email or "", "mailto:"),
-                    phone=_strip_prefix(inst.phone or "", "tel:"),
-                    address=inst.address or "",
-                    lat=inst.lat if valid_coordinates(inst.lat, inst.lon) else None,
-                    lon=inst.lon if valid_coordinates(inst.lat, inst.lon) else None,
-                    affiliate=contact,
-                    covered=not row.uncovered,
-                    affiliate_name=cells["contact_name"],
-                    affiliate_page=cells["contact_page"],
-                    affiliate_contact=cells["contact"],
-                    contact_source=cells["contact_source"],
-                    status=row.status,
+            valid = valid_coordinates(inst.lat, inst.lon)
+            email = min(inst.emails) if inst.emails else ""
+            phone = min(inst.phones) if inst.phones else ""
+            types, labels = inst.types, inst.type_labels
+            first = min(types) if types else ""
+            if types and len(labels) == len(types):  # type_label(inst), its class known once
+                first_label = labels[types.index(first)]
+            else:
+                first_label = labels[0] if labels else ""
+            append(
+                ContactRow(  # positional, in the order of its fields
+                    region,
+                    region_label,
+                    inst.qid,
+                    inst.label,
+                    first,
+                    first_label,
+                    min(inst.websites) if inst.websites else "",
+                    _strip_prefix(email, "mailto:") if email else "",
+                    _strip_prefix(phone, "tel:") if phone else "",
+                    inst.address or "",
+                    inst.lat if valid else None,
+                    inst.lon if valid else None,
+                    contact,
+                    covered,
+                    name,
+                    page,
+                    channel,
+                    source,
+                    status,
                 )
             )
     return out
@@ -295,6 +322,9 @@ def rounded(value: float | None, decimals: int = COORD_DECIMALS) -> float | None
     return round(value, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
+_CONTROL_RE: Final = re.compile("[\x00-\x1f\x7f]")
+
+
 def http_url(url: str) -> str | None:
     """``url`` stripped, when it is an http(s) URL with a host; ``None`` otherwise.
 
@@ -308,7 +338,7 @@ def http_url(url: str) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    if any(ord(c) < 32 or c == "\x7f" for c in url):
+    if _CONTROL_RE.search(url):
         return None
     return url.replace(" ", "%20")
 

@@ -55,13 +55,21 @@ def feature_collection(coverage: Coverage) -> dict[str, Any]:
     """``institutions.geojson`` as a dict: the institutions with coordinates as Points."""
     features: list[dict[str, Any]] = []
     for row in contact_rows(coverage, all_regions=True):
+        # contact rows carry coordinates only when valid (finite, on the globe)
         if row.lat is None or row.lon is None:
             continue
         features.append(
             {
                 "type": "Feature",
                 "id": f"{row.institution}/{row.region}",
-                "geometry": point(row.lon, row.lat),
+                "geometry": {
+                    "type": "Point",
+                    # what point() gives: rounded, -0.0 as 0.0
+                    "coordinates": [
+                        round(row.lon, COORD_DECIMALS) + 0.0,
+                        round(row.lat, COORD_DECIMALS) + 0.0,
+                    ],
+                },
                 "properties": {
                     "region": row.region,
                     "region_label": row.region_label,
@@ -109,7 +117,8 @@ def region_geometry(row: CoverageRow) -> tuple[dict[str, Any] | None, str]:
     """The region's RFC 7946 geometry and where it comes from (shape, coordinates or none)."""
     shape = None if row.kind == "subdivision" else load_shapes().get(row.region)
     if shape is not None:
-        polys = [[list(map(list, ring)) for ring in poly] for poly in shape.polygons]
+        # the shapes' rings are lists of [lon, lat] lists already (shared, never modified)
+        polys = [list(poly) for poly in shape.polygons]
         if len(polys) == 1:
             return {"type": "Polygon", "coordinates": polys[0]}, "naturalearth"
         return {"type": "MultiPolygon", "coordinates": polys}, "naturalearth"

@@ -54,7 +54,15 @@ META_WIKI: Final = "https://meta.wikimedia.org/wiki/"
 
 
 def _safe(text: str) -> str:
-    """Text fit for any output: no XML-forbidden characters, no line breaks."""
+    """Text fit for any output: no XML-forbidden characters, no line breaks.
+
+    >>> _safe(" a\\x00b\\n c\\u00a0d "), _safe("Musée d'Orsay")
+    ('ab c d', "Musée d'Orsay")
+    """
+    # Most labels are already fit: printable (no control, separator other than the space,
+    # surrogate or non-character) with single inner spaces; they are returned as they are.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(xml_safe(text).split())
 
 
@@ -169,6 +177,30 @@ def _row_point(
     )
 
 
+def map_model(coverage: Coverage) -> MapModel:
+    """:func:`build_model` of ``coverage``, built once and kept on it (``map.html`` and
+    ``map.png`` draw the same model; the renderers do not modify it). Built again when what
+    it shows beyond the rows and institutions changed (region, date, caveats, provenance,
+    affiliates)."""
+    seen = (
+        coverage.region,
+        coverage.endpoint,
+        coverage.created,
+        tuple(coverage.caveats),
+        id(coverage.provenance),
+        len(coverage.provenance),
+        id(coverage.affiliates),
+        len(coverage.affiliates),
+    )
+    name = "export.map_model"
+    kept = coverage.derived.get(name + ".inputs")
+    if kept is None or kept[1] != seen:
+        coverage.derived.pop(name, None)
+        coverage.derived[name + ".inputs"] = ((), seen)
+    model: MapModel = coverage.derived_value(name, build_model)
+    return model
+
+
 def build_model(coverage: Coverage) -> MapModel:
     """Everything the renderers draw, projected (pure: reads only the shipped shapes)."""
     shapes = load_shapes()
@@ -199,14 +231,16 @@ def build_model(coverage: Coverage) -> MapModel:
 
     seen: set[str] = set()
     dots: list[Dot] = []
+    region_labels: dict[str, str] = {}  # each region's label made safe once
     for c in contact_rows(coverage, all_regions=True):
-        if c.institution in seen or not valid_coordinates(c.lat, c.lon):
+        # contact rows carry coordinates only when valid (both or neither)
+        if c.lat is None or c.lon is None or c.institution in seen:
             continue
         seen.add(c.institution)
-        assert c.lon is not None and c.lat is not None
-        dots.append(
-            Dot(c.lon, c.lat, c.institution, _safe(c.label), _safe(c.region_label), c.covered)
-        )
+        region_label = region_labels.get(c.region_label)
+        if region_label is None:
+            region_label = region_labels[c.region_label] = _safe(c.region_label)
+        dots.append(Dot(c.lon, c.lat, c.institution, _safe(c.label), region_label, c.covered))
 
     kind = coverage.region.kind
     pts_lon = [r.lon for r in regions if r.lon is not None]

@@ -47,9 +47,9 @@ from glamgraph.export.map_model import (
     STATE_NAMES,
     WIDTH,
     MapModel,
-    build_model,
     clip,
     key_line,
+    map_model,
 )
 from glamgraph.model import Coverage
 
@@ -307,7 +307,7 @@ def to_map(coverage: Coverage, path: str | os.PathLike[str]) -> int:
     suffix = target.suffix.lower()
     if suffix not in (".html", ".htm", ".svg", ".png"):
         raise BadInput(f"map format not supported: {target.name} (use .html, .svg or .png)")
-    model = build_model(coverage)
+    model = map_model(coverage)
     with atomic_path(target) as tmp:
         if suffix in (".png", ".svg"):
             _draw_png(model, tmp, suffix[1:])

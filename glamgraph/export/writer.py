@@ -14,6 +14,11 @@ were, byte for byte; files of the directory that glamgraph did not write are nev
   :mod:`filelock`) is held while writing; a second run waits up to :data:`LOCK_WAIT_S` seconds,
   then fails with a :class:`~glamgraph.errors.WriteError` (exit 2) naming the lock. Staging
   directories left by a killed run (``kill -9``) are removed by the next run, under the lock.
+- Where the system can fork (Linux, macOS) and has two CPUs, a forked child process writes
+  files into the same staging directory alongside this one: both take the next file of
+  :data:`PARALLEL_ORDER` (heaviest first) until none is left. The child reports back through a
+  pipe, its errors are raised here as if written here, and nothing is moved into place before
+  both are done (a failed or killed child fails the run, all or nothing as above).
 - The CSV files neutralise cells a spreadsheet would run as formulas (see
   :mod:`glamgraph.export.cells`); ``neutralise=False`` (the CLI's ``--raw-csv``) keeps raw values.
 
@@ -27,11 +32,16 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
+import pickle
 import re
 import shutil
+import signal
+import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
@@ -40,7 +50,7 @@ from filelock import FileLock, Timeout
 
 from glamgraph.errors import BadInput, WriteError
 from glamgraph.export.cells import raw_csv
-from glamgraph.export.common import shared_contact_rows
+from glamgraph.export.common import contact_rows, shared_contact_rows
 from glamgraph.export.geojson import to_geojson, to_institutions_geojson
 from glamgraph.export.maps import to_map
 from glamgraph.export.rdf import to_trig
@@ -71,6 +81,23 @@ RUN_FILE: Final = "run.json"
 STAGING_PREFIX: Final = ".glamgraph-staging-"
 #: Seconds a run waits for another run writing the same output directory.
 LOCK_WAIT_S: Final = 10.0
+#: The outputs of :data:`OUTPUTS` two processes share, heaviest first (at 100k institutions:
+#: XlsxWriter's workbook ~4 s, matplotlib's map ~2 s, the rest 1 s or less each). The graph is
+#: left to this process (a store's native threads do not survive a fork).
+PARALLEL_ORDER: Final = (
+    "contacts.xlsx",
+    "map.png",
+    "map.html",
+    "institutions.geojson",
+    "regions.geojson",
+    "contacts.csv",
+    "contacts.wikitext",
+    "regions.csv",
+    "unplaced.csv",
+)
+#: Fewer institutions than this and everything is written in one process (a fork costs a few
+#: milliseconds; below a few hundred institutions the files take less).
+PARALLEL_FROM: int = 500
 
 
 @dataclass(frozen=True)
@@ -325,9 +352,10 @@ def _write_staged(
 ) -> WriteReport:
     report = WriteReport(out_dir=out, counts=counts(coverage, all_regions=all_regions))
     try:
+        written = _write_outputs(coverage, staging, chosen, all_regions)
         names: list[str] = []
         for output in chosen:
-            if output.write(coverage, staging / output.filename, all_regions) is False:
+            if not written[output.filename]:
                 report.skipped[output.name] = "nothing to write"
                 continue
             names.append(output.filename)
@@ -347,3 +375,168 @@ def _write_staged(
     except OSError as exc:
         raise WriteError(f"cannot write to {out}: {exc.strerror or exc}") from exc
     return report
+
+
+def _write_one(output: Output, coverage: Coverage, staging: Path, all_regions: bool) -> bool:
+    """Write one output into the staging directory; False when it had nothing to write."""
+    return output.write(coverage, staging / output.filename, all_regions) is not False
+
+
+def _write_outputs(
+    coverage: Coverage, staging: Path, chosen: Sequence[Output], all_regions: bool
+) -> dict[str, bool]:
+    """Write ``chosen`` into ``staging``, sharing :func:`_shared` ones with a forked child;
+    ``filename`` -> written (False: nothing to write)."""
+    shared = _shared(coverage, chosen)
+    written: dict[str, bool] = {}
+    with _Worker.start(coverage, staging, shared, all_regions) as worker:
+        for output in worker.tasks():
+            written[output.filename] = _write_one(output, coverage, staging, all_regions)
+        for output in chosen:
+            if output not in shared:
+                written[output.filename] = _write_one(output, coverage, staging, all_regions)
+        written.update(worker.join())
+    return written
+
+
+def _shared(coverage: Coverage, chosen: Sequence[Output]) -> list[Output]:
+    """The chosen outputs two processes share, in :data:`PARALLEL_ORDER`: glamgraph's own
+    writers, when the system forks, two CPUs are there, no other thread runs and the coverage
+    is big enough; else none."""
+    if len(coverage.institutions) < PARALLEL_FROM or not hasattr(os, "fork"):
+        return []
+    if threading.active_count() > 1:
+        return []
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS
+        cpus = os.cpu_count() or 1
+    if cpus < 2:
+        return []
+    own = {o.filename: o for o in chosen if o in OUTPUTS}
+    shared = [own[name] for name in PARALLEL_ORDER if name in own]
+    return shared if len(shared) >= 2 else []
+
+
+class _Worker:
+    """A forked child writing outputs into the staging directory alongside this process (see
+    the module docstring). Both take the next output from a pipe filled with the outputs'
+    indices (a one-byte read is atomic), so the heavy ones spread over the two. A context
+    manager: the child is ended if this process leaves early (its files are then unwanted)."""
+
+    def __init__(
+        self, outputs: Sequence[Output], pid: int = 0, tasks: int = -1, results: int = -1
+    ) -> None:
+        self.outputs = list(outputs)
+        self.pid = pid
+        self.tasks_fd = tasks
+        self.results_fd = results
+
+    @classmethod
+    def start(
+        cls, coverage: Coverage, staging: Path, outputs: Sequence[Output], all_regions: bool
+    ) -> _Worker:
+        """Fork a child sharing ``outputs``; none: this process writes them all, alone."""
+        if not outputs:
+            return cls(outputs)
+        # what most files are made of, computed once before the fork: the contact rows
+        contact_rows(coverage, all_regions=all_regions)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        tasks_r, tasks_w = os.pipe()
+        os.write(tasks_w, bytes(range(len(outputs))))
+        os.close(tasks_w)
+        results_r, results_w = os.pipe()
+        gc.freeze()  # the child's collections then leave the parent's objects (and pages) alone
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid == 0:  # the child: write, report, leave without running the parent's clean-ups
+            status = 1
+            try:
+                os.close(results_r)
+                _child(coverage, staging, outputs, all_regions, tasks_r, results_w)
+                status = 0
+            finally:
+                os._exit(status)
+        gc.unfreeze()
+        os.close(results_w)
+        if pid < 0:  # no fork: this process writes them all
+            os.close(results_r)
+            return cls(outputs, 0, tasks_r)
+        return cls(outputs, pid, tasks_r, results_r)
+
+    def tasks(self) -> Iterator[Output]:
+        """The outputs for this process to write, taken one by one (none left: the end)."""
+        if self.tasks_fd < 0:
+            return
+        while byte := os.read(self.tasks_fd, 1):
+            yield self.outputs[byte[0]]
+
+    def join(self) -> dict[str, bool]:
+        """Wait for the child; what it wrote (``filename`` -> written), or its error raised."""
+        if not self.pid:
+            return {}
+        with open(self.results_fd, "rb", closefd=True) as fh:
+            self.results_fd = -1
+            payload = fh.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        try:
+            kind, value = pickle.loads(payload)
+        except Exception:
+            code = os.waitstatus_to_exitcode(status)
+            how = f"signal {-code}" if code < 0 else f"exit status {code}"
+            names = ", ".join(o.filename for o in self.outputs)
+            raise WriteError(
+                f"cannot write {names}: the process writing them ended ({how})"
+            ) from None
+        if kind == "error":
+            raise value
+        written: dict[str, bool] = value
+        return written
+
+    def __enter__(self) -> _Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pid:  # left early (an error here): the child's files are not wanted
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+        for fd in (self.tasks_fd, self.results_fd):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.tasks_fd = self.results_fd = -1
+
+
+def _child(
+    coverage: Coverage,
+    staging: Path,
+    outputs: Sequence[Output],
+    all_regions: bool,
+    tasks: int,
+    results: int,
+) -> None:
+    """The forked child's work: write the outputs it takes from ``tasks``, then send
+    ``("ok", written)`` or ``("error", exception)`` (pickled) to the parent on ``results``."""
+    result: tuple[str, object]
+    try:
+        written: dict[str, bool] = {}
+        while byte := os.read(tasks, 1):
+            output = outputs[byte[0]]
+            written[output.filename] = _write_one(output, coverage, staging, all_regions)
+        result = ("ok", written)
+    except BaseException as exc:  # the parent raises it as its own
+        result = ("error", exc)
+    try:
+        payload = pickle.dumps(result)
+    except Exception:  # an exception that does not pickle: its one-line message
+        names = ", ".join(o.filename for o in outputs)
+        payload = pickle.dumps(("error", WriteError(f"cannot write {names}: {result[1]}")))
+    with open(results, "wb", closefd=True) as fh:
+        fh.write(payload)

@@ -60,7 +60,8 @@ MAX_WIDTH: Final = 60
 
 def _text(value: str) -> str:
     """A cell's text: what XML 1.0 forbids removed (see :func:`xml_safe`), cut to MAX_CELL."""
-    return xml_safe(value)[:MAX_CELL]
+    # printable text has nothing XML forbids (no control character, surrogate or non-character)
+    return (value if value.isprintable() else xml_safe(value))[:MAX_CELL]
 
 
 #: Excel's limit of hyperlinks in one worksheet (past it Excel reports the file damaged): the
@@ -165,14 +166,20 @@ _QID_COLUMNS: Final = frozenset({"region", "institution", "type"})
 _COORD_FORMAT: Final = "0." + "0" * COORD_DECIMALS
 
 
-def _link_for(column: str, value: Any) -> str | None:
-    if not isinstance(value, str) or not value:
-        return None
-    if column in _QID_COLUMNS:
+#: The columns whose cells are links, and of which kind.
+_LINK_KIND: Final[dict[str, str]] = {
+    **dict.fromkeys(_QID_COLUMNS, "qid"),
+    **dict.fromkeys(("website", "contact_page", "affiliate_page"), "web"),
+    "email": "email",
+}
+
+
+def _link(kind: str, value: str) -> str | None:
+    if kind == "qid":
         return wikidata_url(value)
-    if column in ("website", "contact_page", "affiliate_page") and " " not in value.strip():
-        return http_url(value)
-    if column == "email" and "@" in value and not any(c in value for c in ' <>"'):
+    if kind == "web":
+        return http_url(value) if " " not in value.strip() else None
+    if "@" in value and not any(c in value for c in ' <>"'):
         return "mailto:" + value
     return None
 
@@ -183,12 +190,17 @@ def _table(sheet: _Sheet, columns: Sequence[str], records: Sequence[dict[str, An
     widths = [_width(name) for name in columns]
     for c, name in enumerate(columns):
         w = widths[c]
-        for rec in records:
-            value = rec.get(name)
-            if value is not None:
-                w = max(w, min(MAX_WIDTH, len(str(value)) + 2))
-                if w >= MAX_WIDTH:
-                    break
+        # the longest text of the column (str() of the others: numbers, booleans)
+        longest = max(
+            (
+                len(v) if isinstance(v, str) else len(str(v))
+                for rec in records
+                if (v := rec.get(name)) is not None
+            ),
+            default=-1,
+        )
+        if longest >= 0:
+            w = max(w, min(MAX_WIDTH, longest + 2))
         widths[c] = w
         _set_width(ws, c, w)
     ws.freeze_panes(1, 0)
@@ -196,13 +208,19 @@ def _table(sheet: _Sheet, columns: Sequence[str], records: Sequence[dict[str, An
     for c, name in enumerate(columns):
         sheet.put(0, c, name, fmt=fmt["bold"])
     coord = fmt["coord"]
+    put = sheet.put
+    kinds = [
+        (c, name, _LINK_KIND.get(name), name in ("lat", "lon")) for c, name in enumerate(columns)
+    ]
     for r, rec in enumerate(records, start=1):
-        for c, name in enumerate(columns):
+        for c, name, link_kind, is_coord in kinds:
             value = rec.get(name)
-            if name in ("lat", "lon") and isinstance(value, float):
-                sheet.put(r, c, value, fmt=coord)
+            if is_coord and isinstance(value, float):
+                put(r, c, value, fmt=coord)
+            elif link_kind is None or not isinstance(value, str) or not value:
+                put(r, c, value)
             else:
-                sheet.put(r, c, value, _link_for(name, value))
+                put(r, c, value, _link(link_kind, value))
 
 
 def _provenance_block(sheet: _Sheet, coverage: Coverage, contacts: int, all_regions: bool) -> int:
