@@ -285,6 +285,32 @@ def test_shipped_sample_is_a_snapshot_file() -> None:
     assert snapshot_info()["built"] == snap.manifest["created"]
 
 
+def test_shipped_sample_loads_the_same_triples_trusted_or_checked() -> None:
+    """The shipped sample is loaded without re-checking each IRI; that loads the very same
+    triples as the checked load every other file gets."""
+    import pyoxigraph as ox
+
+    from glamgraph.sparql.embedded import EmbeddedEngine, shipped_snapshot_path, snapshot_engine
+
+    snap = read_snapshot(shipped_snapshot_path())
+    checked = EmbeddedEngine.from_snapshot(snap).store
+    trusted = snapshot_engine(path=shipped_snapshot_path()).store
+    dump = ox.RdfFormat.N_QUADS
+    assert len(trusted) == len(checked) == snap.manifest["counts"]["triples"]
+    assert sorted(trusted.dump(format=dump).splitlines()) == sorted(
+        checked.dump(format=dump).splitlines()
+    )
+
+
+def test_other_snapshot_files_are_checked_term_by_term(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from glamgraph.sparql.embedded import snapshot_engine
+
+    path = tmp_path / "bad.snap"
+    write_snapshot(path, ["<http://a b> <http://p> <http://o> ."], "", {"created": "2026-01-01"})
+    with pytest.raises(MalformedFile, match="do not parse"):
+        snapshot_engine(path=path)
+
+
 def test_rows_back_to_triples_follow_the_pattern() -> None:
     """UNION: only the branch the row came from; OPTIONAL: only what matched; paths: a witness;
     FILTER NOT EXISTS: nothing."""
