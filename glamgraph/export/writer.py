@@ -294,12 +294,28 @@ def write_all(
         except OSError as exc:
             raise WriteError(f"cannot write to {out}: {exc.strerror or exc}") from exc
         try:
-            with shared_contact_rows(), raw_csv(not neutralise):
+            with shared_contact_rows(), raw_csv(not neutralise), _gc_frozen():
                 return _write_staged(coverage, out, staging, chosen, existed, all_regions)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     finally:
         lock.release()
+
+
+@contextlib.contextmanager
+def _gc_frozen() -> Iterator[None]:
+    """Within the block, the objects that exist at its start (the coverage, often millions of
+    objects at world scale) are left out of the garbage collector's passes (:func:`gc.freeze`;
+    still freed by reference counting): the writers' own collections then cost ~10 % less.
+    Nothing is done when the caller froze objects already."""
+    if gc.get_freeze_count() or not gc.isenabled():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def lock_file(out_dir: str | os.PathLike[str]) -> Path:
@@ -447,7 +463,9 @@ class _Worker:
         os.write(tasks_w, bytes(range(len(outputs))))
         os.close(tasks_w)
         results_r, results_w = os.pipe()
-        gc.freeze()  # the child's collections then leave the parent's objects (and pages) alone
+        # the child's collections then leave the parent's objects (and their pages) alone; the
+        # parent's are unfrozen at the end of write_all (_gc_frozen)
+        gc.freeze()
         try:
             pid = os.fork()
         except OSError:
@@ -460,7 +478,6 @@ class _Worker:
                 status = 0
             finally:
                 os._exit(status)
-        gc.unfreeze()
         os.close(results_w)
         if pid < 0:  # no fork: this process writes them all
             os.close(results_r)
