@@ -5,6 +5,7 @@ afresh; ``--no-cache`` keeps and reuses nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import os
@@ -227,3 +228,25 @@ def test_reuse_never_raises_on_an_unwritable_cache(
         out = _run(tmp_path / "b", "Q46", "--endpoint", "snapshot")
     assert any(issubclass(w.category, CacheWarning) for w in seen)
     assert out["regions.csv"]
+
+
+def test_prune_removes_stale_entries_and_leftovers_only(
+    tmp_path: Path, _isolated_cache: Path
+) -> None:
+    _run(tmp_path / "a", "Q46", "--endpoint", "snapshot")
+    from glamgraph.sparql import Settings
+
+    store = reuse.OutputStore(Settings(cache_ttl_s=600))
+    (entry,) = _entries(_isolated_cache)
+    files = entry.with_suffix(".files")
+    orphan = store.store.dir / ("f" * 64 + ".files")
+    leftover = store.store.dir / ".tmp-abcdef"
+    for d in (orphan, leftover):
+        d.mkdir()
+    assert store.prune() == 0  # all fresh, and the leftovers may belong to a running keep
+    old = dt.datetime.now(dt.UTC).timestamp() - 2 * 3600
+    for d in (orphan, leftover):
+        os.utime(d, (old, old))
+    assert store.prune() == 2 and entry.is_file() and files.is_dir()
+    os.utime(entry, (old, old))  # older than the time to live and the grace
+    assert store.prune() == 1 and not entry.exists() and not files.exists()

@@ -340,7 +340,45 @@ class OutputStore:
             "counts": report.counts,
             "skipped": report.skipped,
         }
-        return self.store.put(key, payload, saved_at=_oldest(coverage)) is not None
+        kept = self.store.put(key, payload, saved_at=_oldest(coverage)) is not None
+        self.prune()
+        return kept
+
+    def prune(self, *, grace_s: float = 3600.0) -> int:
+        """Remove kept outputs no run can use any more: entries older than the time to live
+        (by their manifest's modification time), files without a manifest and leftovers of an
+        interrupted keep, once ``grace_s`` old (a run may be writing them). Returns how many
+        were removed.
+        """
+        now = dt.datetime.now(dt.UTC).timestamp()
+        removed = 0
+        try:
+            found = list(self.store.dir.iterdir())
+        except OSError:
+            return 0
+        manifests = {p.stem for p in found if p.suffix == ".json"}
+        for p in found:
+            try:
+                age = now - p.lstat().st_mtime
+            except OSError:
+                continue
+            stale = age > max(self.store.ttl_s, 0.0) + grace_s
+            if p.suffix == ".json" and stale:
+                with contextlib.suppress(OSError):
+                    p.unlink()
+                shutil.rmtree(p.with_suffix(".files"), ignore_errors=True)
+                removed += 1
+            elif (
+                p.is_dir()
+                and age > grace_s
+                and (
+                    p.name.startswith((".tmp-", ".old-"))
+                    or (p.suffix == ".files" and p.stem not in manifests)
+                )
+            ):
+                shutil.rmtree(p, ignore_errors=True)
+                removed += 1
+        return removed
 
 
 def _oldest(coverage: Coverage) -> dt.datetime | None:
