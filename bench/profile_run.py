@@ -87,6 +87,8 @@ TARGETS: tuple[tuple[str, str, str | None], ...] = (
     ("glamgraph.coverage", "coverage", "coverage assembly"),
     ("glamgraph.export.common", "contact_rows", "contact rows"),
     ("glamgraph.export.writer", "write_all", "write (staging, commit)"),
+    ("glamgraph.export.reuse", "OutputStore.reuse", "reuse outputs (warm)"),
+    ("glamgraph.export.reuse", "OutputStore.keep", "keep outputs (cold)"),
 )
 
 #: Modules whose public ``to_*`` functions each write one file (stage ``write <file name>``).

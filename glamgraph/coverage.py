@@ -328,7 +328,8 @@ def coverage(
         affs = load_affiliates(module, registry=registry, endpoint=eng, settings=eng.settings)
     else:
         affs = affiliates
-    aff_list: list[Affiliate] = list(affs)
+    # an AffiliateSet stays one: its sources describe the answer (graph, reused outputs)
+    aff_list: list[Affiliate] = affs if isinstance(affs, AffiliateSet) else list(affs)
 
     builder = kg.GraphBuilder()
     for res in results:
@@ -408,6 +409,7 @@ def coverage(
         without_coordinates=sum(1 for i in h.institutions if i.lat is None or i.lon is None),
         caveats=sample_caveats(units) if sample else [],
         root_classes=tuple((vocab.GLAM_ROOT_COLUMNS.get(r, r), c) for r, c in by_root),
+        cache_entries=harvest_store.cache_entries(eng, results) if results else None,
     )
     log.info(
         "coverage %s: %d units, %d institutions, %d uncovered, %d queries",

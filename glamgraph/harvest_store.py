@@ -114,9 +114,12 @@ def _key(
     )
 
 
-def _entries(engine: Engine, results: Sequence[QueryResult]) -> list[list[Any]] | None:
+def cache_entries(engine: Engine, results: Sequence[QueryResult]) -> list[list[Any]] | None:
     """Every query-cache entry behind ``results``: [key, size, mtime_ns]; ``None`` if one is
-    missing (a result that is not in the query cache cannot be checked later)."""
+    missing (a result that is not in the query cache cannot be checked later).
+
+    What :func:`entries_unchanged` checks later: an answer built from these results may be
+    reused while none of them was refetched, removed or changed."""
     urls = {}
     for e in _chain(engine):
         urls[e.name] = e.url
@@ -137,7 +140,9 @@ def _entries(engine: Engine, results: Sequence[QueryResult]) -> list[list[Any]] 
     return out
 
 
-def _unchanged(engine: Engine, entries: Sequence[Sequence[Any]]) -> bool:
+def entries_unchanged(engine: Engine, entries: Sequence[Sequence[Any]]) -> bool:
+    """True when every query-cache entry of :func:`cache_entries` is still there, unchanged
+    (same size and modification time)."""
     dirs = {e.cache().dir for e in _chain(engine) if e.cache() is not None}  # type: ignore[union-attr]
     for key, size, mtime in entries:
         for d in dirs:
@@ -294,7 +299,7 @@ def cached_harvest(
         return payload["queries"], payload
 
     hit = store.get(key, check)
-    if hit is not None and _unchanged(engine, hit[0]):
+    if hit is not None and entries_unchanged(engine, hit[0]):
         try:
             served = from_payload(hit[1])
         except (ValueError, KeyError, TypeError) as exc:
@@ -311,7 +316,7 @@ def cached_harvest(
         quiet=quiet,
         progress=progress,
     )
-    entries = _entries(engine, h.results)
+    entries = cache_entries(engine, h.results)
     if entries is not None and h.results:
         oldest = min(r.started for r in h.results)
         store.put(key, to_payload(h, entries), saved_at=oldest)

@@ -328,6 +328,10 @@ class Coverage:
     # each GLAM root's count column and its classes (what ``type_counts`` counts), so that a
     # subset by class can recount them
     root_classes: tuple[tuple[str, frozenset[str]], ...] = ()
+    #: the query-cache entries behind this answer, ``[key, size, mtime_ns]`` each (``None`` when
+    #: they cannot be checked: caching off, an in-process engine); what decides whether the
+    #: outputs of this answer may be reused by a later run (:mod:`glamgraph.export.reuse`)
+    cache_entries: list[list[Any]] | None = None
     #: values the layers above derive from this answer, computed once (e.g. the export's contact
     #: rows, shared by every file of a run); see :meth:`derived_value`
     derived: dict[str, tuple[Any, Any]] = field(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from glamgraph import harvest as hv
 from glamgraph import harvest_store
 from glamgraph.cli import main
 from glamgraph.client import CacheWarning
+from glamgraph.export import reuse
+from glamgraph.files import CACHE_ENV_VAR
 
 MODULE = Path(__file__).parent / "world" / "module.lua"
 TABLES = ("regions.csv", "unplaced.csv", "contacts.csv")
@@ -34,6 +37,9 @@ class _Counting:
 
 
 def _coverage(url: str, out: Path, *extra: str) -> dict[str, bytes]:
+    # the outputs of an earlier run with the same inputs would be reused (tests/test_reuse.py)
+    # and the harvest cache not even read: these tests are about the harvest cache
+    shutil.rmtree(Path(os.environ[CACHE_ENV_VAR]) / reuse.SOURCE, ignore_errors=True)
     code = main(
         [
             "coverage",

@@ -40,3 +40,23 @@ def test_the_workbook_library_loads_when_a_workbook_is_written(tmp_path) -> None
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [False, True]
+
+
+def test_the_package_imports_its_parts_when_first_used() -> None:
+    code = (
+        "import sys, json, glamgraph\n"
+        "before = sorted(m for m in ('networkx', 'glamgraph.coverage', 'glamgraph.publish') "
+        "if m in sys.modules)\n"
+        "import glamgraph.coverage, glamgraph.affiliates, glamgraph.publish\n"
+        "names = [glamgraph.coverage.__name__, glamgraph.affiliates.__name__,"
+        " glamgraph.publish.__name__, glamgraph.snapshot.__name__, glamgraph.Region.__name__]\n"
+        "print(json.dumps([before, names, 'networkx' in sys.modules]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    before, names, networkx = json.loads(out.stdout.strip().splitlines()[-1])
+    assert before == []  # nothing heavy at `import glamgraph`
+    # the public names stay the functions once their modules are imported
+    assert names == ["coverage", "load_affiliates", "publish", "glamgraph.snapshot", "Region"]
+    assert networkx  # and importing them loads what they need

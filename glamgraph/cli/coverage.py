@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from glamgraph.cli.options import engine_options, make_engine
+from glamgraph.cli.options import engine_options, engine_settings
 from glamgraph.errors import BadInput, UnknownRegion, WriteError
+
+if TYPE_CHECKING:
+    from glamgraph.export import WriteReport
+    from glamgraph.export.reuse import OutputStore, Request
+    from glamgraph.model import AffiliateSet
+    from glamgraph.sparql import Engine, Settings
 
 
 def _check_input_file(path: str | None, option: str) -> None:
@@ -108,8 +115,10 @@ def coverage(
     from glamgraph import ids
     from glamgraph.coverage import coverage as run_coverage
     from glamgraph.coverage import parse_fallback_contact
-    from glamgraph.export import write_all
+    from glamgraph.export import reuse, write_all
     from glamgraph.progress import ProgressBar
+    from glamgraph.sparql import get_engine
+    from glamgraph.sparql.endpoints import snapshot_path
 
     if not region.strip():
         raise UnknownRegion("unknown region: '' (use world, a name, a QID or an ISO code)")
@@ -119,7 +128,27 @@ def coverage(
     _check_input_file(module, "--affiliates")
     _check_input_file(registry, "--registry")
     _check_out(out)
-    engine = make_engine(endpoint, no_cache, cache_ttl, timeout)
+    settings, chain = engine_settings(no_cache, cache_ttl, timeout)
+    request = reuse.Request(
+        region.strip(),
+        lang,
+        tuple(roots or ()),
+        f"{fallback.name}|{fallback.page}",
+        all_regions,
+        not raw_csv,
+    )
+    kept = reuse.OutputStore.for_settings(settings)
+    engine, key, affs = _reuse_key(kept, request, endpoint, settings, chain, module, registry)
+    if kept is not None and key is not None:
+        # a warm run: the files of the last run with the very same inputs, copied and checked
+        done = kept.reuse(key, out, engine=engine, affiliates=affs)
+        if done is not None:
+            click.echo(done.summary)
+            _files_line(out, done.report)
+            click.echo(f"(inputs unchanged since {done.made}: the files of that run were reused)")
+            return
+    if engine is None:
+        engine = get_engine(endpoint, settings, fallback=chain)
     bar = ProgressBar(disable=quiet)  # the CLI draws the bar; the library reports progress
     try:
         cov = run_coverage(
@@ -129,6 +158,7 @@ def coverage(
             registry=registry,
             lang=lang,
             types=roots,
+            affiliates=affs,
             fallback_contact=fallback,
             quiet=True,
             progress=bar,
@@ -136,13 +166,72 @@ def coverage(
     finally:
         bar.close()
     report = write_all(cov, out, all_regions=all_regions, neutralise=not raw_csv)
-    click.echo(summary(cov, all_regions=all_regions))
+    text = summary(cov, all_regions=all_regions)
+    click.echo(text)
+    _files_line(out, report)
+    if kept is not None and key is not None:
+        snapshot = snapshot_path(endpoint) is not None
+        kept.keep(
+            key,
+            cov,
+            report,
+            text,
+            engine=None if snapshot else engine,
+            affiliates=None if snapshot else cov.affiliates,
+        )
+
+
+def _files_line(out: str, report: WriteReport) -> None:
     names = ", ".join(sorted(f.name for f in report.files))
     click.echo(f"files written to {Path(out).resolve()}: {names}")
     if report.without_coordinates:
         click.echo(
             f"{report.without_coordinates} institutions have no coordinates (not on the map)"
         )
+
+
+def _reuse_key(
+    kept: OutputStore | None,
+    request: Request,
+    endpoint: str,
+    settings: Settings,
+    chain: list[str] | None,
+    module: str | None,
+    registry: str | None,
+) -> tuple[Engine | None, tuple[str, ...] | None, AffiliateSet | None]:
+    """The engine (``None`` for a snapshot: made only when needed), the key of the kept
+    outputs for this run, and the affiliates when they had to be loaded to make the key.
+
+    For a snapshot the key names the file and the ``--affiliates``/``--registry`` files; for an
+    endpoint, its chain, and the affiliates as loaded, but only when an entry exists (so that a
+    run with nothing to reuse loads them where it always did, inside ``coverage``)."""
+    from glamgraph.export import reuse
+    from glamgraph.sparql import get_engine
+    from glamgraph.sparql.endpoints import snapshot_path
+
+    path = snapshot_path(endpoint)
+    if path is not None:
+        if kept is None:
+            return None, None, None
+        try:
+            data = (
+                reuse.snapshot_identity(path),
+                reuse.file_digest(module),
+                reuse.file_digest(registry),
+            )
+        except OSError:
+            return None, None, None  # the run itself says what is wrong with the file
+        return None, kept.key(request, data), None
+    engine = get_engine(endpoint, settings, fallback=chain)
+    if kept is None:
+        return engine, None, None
+    key = kept.key(request, reuse.chain_identity(engine))
+    if not kept.store.path(key).is_file():
+        return engine, key, None
+    from glamgraph.affiliates import load_affiliates
+
+    affs = load_affiliates(module, registry=registry, endpoint=engine, settings=engine.settings)
+    return engine, key, affs
 
 
 def _row_line(r: object) -> str:

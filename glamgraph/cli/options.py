@@ -122,7 +122,35 @@ def make_engine(
 
     ``fallback``/``no_fallback`` default to the command line's ``--fallback``/``--no-fallback``.
     """
-    from glamgraph.sparql import Settings, get_engine
+    from glamgraph.sparql import get_engine
+
+    settings, chain = engine_settings(
+        no_cache,
+        cache_ttl,
+        timeout,
+        fallback=fallback,
+        no_fallback=no_fallback,
+        engine_kind=engine_kind,
+        contact=contact,
+        meta_wiki=meta_wiki,
+    )
+    return get_engine(endpoint, settings, fallback=chain)
+
+
+def engine_settings(
+    no_cache: bool,
+    cache_ttl: float,
+    timeout: float | None,
+    *,
+    fallback: Sequence[str] | None = None,
+    no_fallback: bool | None = None,
+    engine_kind: str | None = None,
+    contact: str | None = None,
+    meta_wiki: str | None = None,
+) -> tuple[Any, list[str] | None]:
+    """The checked :class:`~glamgraph.sparql.Settings` and fallback chain of the shared options,
+    without making the engine (errors: BadInput -> exit 2); see :func:`make_engine`."""
+    from glamgraph.sparql import Settings
 
     ctx = click.get_current_context(silent=True)
     given: dict[str, Any] = ctx.meta.get(_META_KEY, {}) if ctx is not None else {}
@@ -158,4 +186,4 @@ def make_engine(
         contact=contact,
         meta_api=meta_wiki,
     )
-    return get_engine(endpoint, settings, fallback=chain)
+    return settings, chain

@@ -266,6 +266,27 @@ def write_all(
     """
     out = Path(out_dir)
     chosen = select(OUTPUTS if outputs is None else outputs, formats)
+    with (
+        staged(out) as (staging, existed),
+        shared_contact_rows(),
+        raw_csv(not neutralise),
+        _gc_frozen(),
+    ):
+        return _write_staged(coverage, out, staging, chosen, existed, all_regions)
+
+
+@contextlib.contextmanager
+def staged(out_dir: str | os.PathLike[str]) -> Iterator[tuple[Path, bool]]:
+    """The output directory's lock held and a fresh staging directory for it, removed afterwards.
+
+    Yields ``(staging, existed)``: where to write the files, and whether ``out_dir`` existed
+    (then :func:`commit` moves the files one by one; else it renames the staging directory).
+
+    Raises:
+        WriteError: ``out_dir`` is a file or not writable, or another run holds its lock for
+            more than :data:`LOCK_WAIT_S` seconds.
+    """
+    out = Path(out_dir)
     _check_out_dir(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -294,8 +315,7 @@ def write_all(
         except OSError as exc:
             raise WriteError(f"cannot write to {out}: {exc.strerror or exc}") from exc
         try:
-            with shared_contact_rows(), raw_csv(not neutralise), _gc_frozen():
-                return _write_staged(coverage, out, staging, chosen, existed, all_regions)
+            yield staging, existed
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     finally:
@@ -316,6 +336,13 @@ def _gc_frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def commit(staging: Path, out: Path, names: Sequence[str], existed: bool) -> None:
+    """Move the staged files ``names`` into ``out`` (see the module docstring): rename the
+    staging directory when ``out`` did not exist, else replace file by file with roll-back."""
+    if existed or not _commit_new(staging, out):
+        _commit_files(staging, out, names)
 
 
 def lock_file(out_dir: str | os.PathLike[str]) -> Path:
@@ -385,8 +412,7 @@ def _write_staged(
             skipped=report.skipped,
         )
         names.append(RUN_FILE)
-        if existed or not _commit_new(staging, out):
-            _commit_files(staging, out, names)
+        commit(staging, out, names, existed)
         report.files = [out / n for n in names]
     except OSError as exc:
         raise WriteError(f"cannot write to {out}: {exc.strerror or exc}") from exc

@@ -103,10 +103,22 @@ def get_engine(
     return FallbackEngine([primary, *(_single_engine(e, settings) for e in others)], settings)
 
 
-def _single_engine(endpoint: str, settings: Settings | None) -> Engine:
+def snapshot_path(endpoint: str) -> str | None:
+    """The snapshot file ``endpoint`` names (``snapshot``, ``snapshot:FILE``), as an absolute
+    path, without reading it; ``None`` for other endpoints.
+
+    >>> snapshot_path("snapshot:/data/w.snap"), snapshot_path("wdqs")
+    ('/data/w.snap', None)
+    """
     if endpoint == "snapshot" or endpoint.startswith(SNAPSHOT_PREFIX):
         raw = endpoint[len(SNAPSHOT_PREFIX) :].strip()
-        path = os.path.abspath(os.path.expanduser(raw) if raw else default_snapshot_path())
+        return os.path.abspath(os.path.expanduser(raw) if raw else default_snapshot_path())
+    return None
+
+
+def _single_engine(endpoint: str, settings: Settings | None) -> Engine:
+    path = snapshot_path(endpoint)
+    if path is not None:
         try:  # a file rebuilt in this process is loaded again
             st = os.stat(path)
             key = f"{path}|{st.st_size}|{st.st_mtime_ns}"
