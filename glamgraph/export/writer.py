@@ -14,11 +14,11 @@ were, byte for byte; files of the directory that glamgraph did not write are nev
   :mod:`filelock`) is held while writing; a second run waits up to :data:`LOCK_WAIT_S` seconds,
   then fails with a :class:`~glamgraph.errors.WriteError` (exit 2) naming the lock. Staging
   directories left by a killed run (``kill -9``) are removed by the next run, under the lock.
-- Where the system can fork (Linux, macOS) and has two CPUs, a forked child process writes
-  files into the same staging directory alongside this one: both take the next file of
-  :data:`PARALLEL_ORDER` (heaviest first) until none is left. The child reports back through a
-  pipe, its errors are raised here as if written here, and nothing is moved into place before
-  both are done (a failed or killed child fails the run, all or nothing as above).
+- On Linux with two CPUs or more, a forked child process writes files into the same staging
+  directory alongside this one (from :data:`PARALLEL_FROM` institutions): both take the next
+  file of :data:`PARALLEL_ORDER` (heaviest first) until none is left. The child reports back
+  through a pipe, its errors are raised here as if written here, and nothing is moved into
+  place before both are done (a failed or killed child fails the run, all or nothing as above).
 - The CSV files neutralise cells a spreadsheet would run as formulas (see
   :mod:`glamgraph.export.cells`); ``neutralise=False`` (the CLI's ``--raw-csv``) keeps raw values.
 
@@ -443,17 +443,11 @@ def _write_outputs(
 
 def _shared(coverage: Coverage, chosen: Sequence[Output]) -> list[Output]:
     """The chosen outputs two processes share, in :data:`PARALLEL_ORDER`: glamgraph's own
-    writers, when the system forks, two CPUs are there, no other thread runs and the coverage
-    is big enough; else none."""
-    if len(coverage.institutions) < PARALLEL_FROM or not hasattr(os, "fork"):
-        return []
-    if threading.active_count() > 1:
-        return []
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS
-        cpus = os.cpu_count() or 1
-    if cpus < 2:
+    writers, on Linux when two CPUs are there, no other thread runs and the coverage is big
+    enough; else none."""
+    if len(coverage.institutions) < PARALLEL_FROM or not sys.platform.startswith("linux"):
+        return []  # elsewhere (macOS: system libraries that do not survive a fork) one process
+    if threading.active_count() > 1 or len(os.sched_getaffinity(0)) < 2:
         return []
     own = {o.filename: o for o in chosen if o in OUTPUTS}
     shared = [own[name] for name in PARALLEL_ORDER if name in own]
