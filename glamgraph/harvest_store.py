@@ -40,7 +40,7 @@ from typing import Any, Final
 from glamgraph import harvest as hv
 from glamgraph import ids, queries, vocab
 from glamgraph._version import __version__
-from glamgraph.client import CacheWarning, JsonStore
+from glamgraph.client import CacheWarning, JsonStore, paused_gc
 from glamgraph.model import Institution, Records, Region, Unplaced
 from glamgraph.progress import Progress
 from glamgraph.sparql import Engine, QueryResult
@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 #: The store's sub-folder.
 SOURCE: Final = "harvest"
 #: The payload's format; a change makes every older entry a miss.
-FORMAT: Final = "glamgraph-harvest/1"
+FORMAT: Final = "glamgraph-harvest/2"
 #: The code the harvest's answer depends on, beside the query files.
 _CODE: Final = ("harvest.py", "regions.py", "vocab.py", "model.py", "ids.py", "queries.py")
 
@@ -162,16 +162,79 @@ def _tuples(value: Any) -> Any:
 
 
 def _records(block: Any, cls: type) -> list[Any]:
-    names = [f.name for f in dataclasses.fields(cls)]
+    fields = dataclasses.fields(cls)
+    names = [f.name for f in fields]
     if block["fields"] != names:
         raise ValueError(f"{cls.__name__} fields changed")
-    return [cls(**dict(zip(names, map(_tuples, row), strict=True))) for row in block["rows"]]
+    # a tuple of strings comes back from a list in one step, any other list as nested tuples
+    flat = [i for i, f in enumerate(fields) if str(f.type).startswith("tuple[str")]
+    other = [i for i in range(len(fields)) if i not in flat]
+    n = len(names)
+    out = []
+    for row in block["rows"]:
+        if type(row) is not list or len(row) != n:
+            raise ValueError(f"a {cls.__name__} row is not a list of {n} fields")
+        row = list(row)
+        for i in flat:
+            if type(v := row[i]) is list:
+                row[i] = tuple(v)
+        for i in other:
+            if type(v := row[i]) is list:
+                row[i] = _tuples(v)
+        out.append(cls(*row))
+    return out
 
 
-def _result_payload(r: QueryResult) -> list[Any]:
+class _Terms:
+    """The query results' rows in a compact form: every distinct SPARQL JSON term is written
+    once, in a table, and every distinct set of bound variables (a row's shape) once; a row is
+    the indices of its terms followed by its shape's index. An item that comes back in several
+    results (classes, details, labels) is one term, and one object once read back."""
+
+    def __init__(self) -> None:
+        self.terms: list[dict[str, str]] = []
+        self.shapes: list[list[str]] = []
+        self._term_ids: dict[tuple[tuple[str, str], ...], int] = {}
+        self._shape_ids: dict[tuple[str, ...], int] = {}
+
+    def rows(self, rows: Sequence[dict[str, dict[str, str]]]) -> list[list[int]]:
+        term_ids, shape_ids, terms = self._term_ids, self._shape_ids, self.terms
+        out: list[list[int]] = []
+        for row in rows:
+            enc: list[int] = []
+            for t in row.values():
+                k = tuple(t.items())
+                i = term_ids.get(k)
+                if i is None:
+                    i = term_ids[k] = len(terms)
+                    terms.append(t)
+                enc.append(i)
+            shape = tuple(row)
+            j = shape_ids.get(shape)
+            if j is None:
+                j = shape_ids[shape] = len(self.shapes)
+                self.shapes.append(list(shape))
+            enc.append(j)
+            out.append(enc)
+        return out
+
+
+def _decode_rows(rows: Any, terms: list[Any], shapes: list[tuple[str, ...]]) -> list[Any]:
+    """The rows :meth:`_Terms.rows` encoded (a row's terms are shared with every row that has
+    them: read them, never change them)."""
+    if not isinstance(rows, list):
+        raise TypeError("rows is not a list")
+    get = terms.__getitem__
+    try:
+        return [dict(zip(shapes[r.pop()], map(get, r), strict=True)) for r in rows]
+    except IndexError:
+        raise ValueError("a row refers to no term or shape") from None
+
+
+def _result_payload(r: QueryResult, table: _Terms) -> list[Any]:
     return [
         list(r.vars),
-        r.rows,
+        table.rows(r.rows),
         r.query_name,
         r.query_text,
         r.endpoint,
@@ -184,13 +247,11 @@ def _result_payload(r: QueryResult) -> list[Any]:
     ]
 
 
-def _result(p: list[Any]) -> QueryResult:
+def _result(p: list[Any], terms: list[Any], shapes: list[tuple[str, ...]]) -> QueryResult:
     vars_, rows, name, text, endpoint, url, started, duration, fb, parts, part_q = p
-    if not isinstance(rows, list):
-        raise TypeError("rows is not a list")
     return QueryResult(
         tuple(vars_),
-        rows,
+        _decode_rows(rows, terms, shapes),
         query_name=str(name),
         query_text=str(text),
         endpoint=str(endpoint),
@@ -207,6 +268,8 @@ def _result(p: list[Any]) -> QueryResult:
 def to_payload(h: hv.Harvest, entries: list[list[Any]]) -> dict[str, Any]:
     """``h`` as the JSON payload of an entry (see :func:`from_payload`)."""
     c = h.classes
+    table = _Terms()
+    results = [_result_payload(r, table) for r in h.results]
     return {
         "queries": entries,
         "region": _rows([h.region], Region),
@@ -220,7 +283,9 @@ def to_payload(h: hv.Harvest, entries: list[list[Any]]) -> dict[str, Any]:
             "lookalikes": list(c.lookalikes),
             "by_root": [[r, sorted(s, key=ids.qid_number)] for r, s in c.by_root],
         },
-        "results": [_result_payload(r) for r in h.results],
+        "terms": table.terms,
+        "shapes": table.shapes,
+        "results": results,
         "outside_units": h.outside_units,
         "chain_countries": {k: list(v) for k, v in h.chain_countries.items()},
     }
@@ -228,6 +293,9 @@ def to_payload(h: hv.Harvest, entries: list[list[Any]]) -> dict[str, Any]:
 
 def from_payload(p: dict[str, Any]) -> hv.Harvest:
     """The :class:`~glamgraph.harvest.Harvest` an entry's payload holds (``queries_sent`` 0).
+
+    The payload's results are taken out of it as they are read (each result's encoded rows
+    are let go once decoded).
 
     Raises:
         ValueError, KeyError, TypeError: the payload is not one :func:`to_payload` wrote.
@@ -241,13 +309,24 @@ def from_payload(p: dict[str, Any]) -> hv.Harvest:
         tuple((str(r), frozenset(s)) for r, s in c["by_root"]),
     )
     (region,) = _records(p["region"], Region)
+    terms = p["terms"]
+    if not isinstance(terms, list) or not all(type(t) is dict for t in terms):
+        raise TypeError("terms is not a list of objects")
+    shapes = [tuple(map(str, s)) for s in p["shapes"]]
+    encoded = p["results"]
+    if not isinstance(encoded, list):
+        raise TypeError("results is not a list")
+    results = []
+    for i, r in enumerate(encoded):
+        results.append(_result(r, terms, shapes))
+        encoded[i] = None  # its encoded rows are let go
     return hv.Harvest(
         region,
         Records(_records(p["units"], Region)),
         Records(_records(p["institutions"], Institution)),
         Records(_records(p["unplaced"], Unplaced)),
         classes,
-        [_result(r) for r in p["results"]],
+        results,
         0,
         int(p["outside_units"]),
         {str(k): tuple(v) for k, v in p["chain_countries"].items()},
@@ -296,12 +375,14 @@ def cached_harvest(
     hit = store.get(key, check)
     if hit is not None and _unchanged(engine, hit[0]):
         try:
-            served = from_payload(hit[1])
+            with paused_gc():
+                served = from_payload(hit[1])
         except (ValueError, KeyError, TypeError) as exc:
             warnings.warn(f"discarding unusable harvest cache entry: {exc}", CacheWarning, 2)
         else:
             log.info("harvest %s: served from the harvest cache", served.region.qid)
             return served
+    hit = None  # an entry not served is not held through the harvest
     h = hv.harvest(
         region,
         engine,
@@ -314,5 +395,7 @@ def cached_harvest(
     entries = _entries(engine, h.results)
     if entries is not None and h.results:
         oldest = min(r.started for r in h.results)
-        store.put(key, to_payload(h, entries), saved_at=oldest)
+        with paused_gc():
+            payload = to_payload(h, entries)
+        store.put(key, payload, saved_at=oldest)
     return h

@@ -123,7 +123,11 @@ def test_a_damaged_entry_is_discarded_and_rebuilt(
 
 def test_payload_round_trip(server_engine: Any) -> None:
     h = hv.harvest("Q46", server_engine, lang="en", quiet=True)
-    back = harvest_store.from_payload(harvest_store.to_payload(h, []))
+    payload = json.loads(json.dumps(harvest_store.to_payload(h, [])))  # as written and read
+    # the rows are compact: a term repeated across rows and results is written once
+    terms = sum(len(r) for res in h.results for r in res.rows)
+    assert len(payload["terms"]) < terms
+    back = harvest_store.from_payload(payload)
     assert back.region == h.region
     assert list(back.units) == list(h.units)
     assert list(back.institutions) == list(h.institutions)
@@ -131,8 +135,19 @@ def test_payload_round_trip(server_engine: Any) -> None:
     assert back.classes == h.classes
     assert back.chain_countries == h.chain_countries
     assert [r.rows for r in back.results] == [r.rows for r in h.results]
+    assert [[list(row) for row in r.rows] for r in back.results] == [
+        [list(row) for row in r.rows] for r in h.results
+    ]  # the variables of each row in their order
     assert [r.query_text for r in back.results] == [r.query_text for r in h.results]
     assert all(r.from_cache for r in back.results) and back.queries_sent == 0
+
+
+def test_a_payload_whose_rows_refer_to_no_term_is_refused(server_engine: Any) -> None:
+    h = hv.harvest("Q46", server_engine, lang="en", quiet=True)
+    payload = json.loads(json.dumps(harvest_store.to_payload(h, [])))
+    payload["terms"] = payload["terms"][:1]
+    with pytest.raises(ValueError):
+        harvest_store.from_payload(payload)
 
 
 def test_an_edited_query_file_is_another_key(
