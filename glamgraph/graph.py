@@ -381,47 +381,54 @@ _PENDING_CHUNKS = 2
 
 
 class _Loader:
-    """N-Quads lines bulk-loaded into a store chunk by chunk, on a thread of its own.
+    """Triples loaded into the named graphs of a store chunk by chunk, on a thread of its own.
 
-    pyoxigraph releases the GIL while it loads, so the store takes one chunk while the caller
-    converts the next rows; errors (a line the parser refuses) are raised by :meth:`wait`."""
+    Lines are N-Triples (``s p o .``) kept per graph and loaded into it (``to_graph``): the
+    graph's name is not written and parsed on every line. pyoxigraph releases the GIL while it
+    loads, so the store takes one chunk while the caller converts the next rows; errors (a line
+    the parser refuses) are raised by :meth:`wait`."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
-        self.lines: list[str] = []
+        self.lines: dict[str, list[str]] = {}  # graph term -> its lines not handed over yet
         self._pool: ThreadPoolExecutor | None = None
         self._pending: deque[Future[None]] = deque()
 
-    def add(self, line: str) -> None:
-        self.lines.append(line)
-        if len(self.lines) >= BUILD_CHUNK:
-            self.flush()
+    def add(self, graph: str, line: str) -> None:
+        lines = self.lines.setdefault(graph, [])
+        lines.append(line)
+        if len(lines) >= BUILD_CHUNK:
+            self.flush(graph)
 
-    def extend(self, lines: list[str]) -> None:
-        self.lines.extend(lines)
-        if len(self.lines) >= BUILD_CHUNK:
-            self.flush()
+    def extend(self, graph: str, lines: list[str]) -> None:
+        mine = self.lines.setdefault(graph, [])
+        mine.extend(lines)
+        if len(mine) >= BUILD_CHUNK:
+            self.flush(graph)
 
-    def flush(self) -> None:
-        """Hand the collected lines to the loading thread."""
-        if not self.lines:
+    def flush(self, graph: str) -> None:
+        """Hand the lines collected for ``graph`` to the loading thread."""
+        lines = self.lines.pop(graph, None)
+        if not lines:
             return
-        data = ("\n".join(self.lines) + "\n").encode("utf-8")
-        self.lines = []
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        del lines
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="glamgraph-graph-load")
-        self._pending.append(self._pool.submit(self._load, data))
+        self._pending.append(self._pool.submit(self._load, data, graph))
         while len(self._pending) > _PENDING_CHUNKS:
             self._pending.popleft().result()
 
-    def _load(self, data: bytes) -> None:
+    def _load(self, data: bytes, graph: str) -> None:
         # a transaction per chunk: as fast as a bulk load here, or faster (in-memory store)
-        self.store.load(data, ox.RdfFormat.N_QUADS)
+        name = ox.NamedNode(graph[1:-1])  # the IRI of an N-Triples term made by iri()
+        self.store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=name)
 
     def wait(self) -> None:
         """Load what is left and wait until the store holds every line added."""
         try:
-            self.flush()
+            for graph in list(self.lines):
+                self.flush(graph)
             while self._pending:
                 self._pending.popleft().result()
         finally:
@@ -455,7 +462,7 @@ class GraphBuilder:
         return out
 
     def _quad(self, s: str, p: str, o: str, g: str) -> None:
-        self._loader.add(f"{s} {p} {o} {g} .")
+        self._loader.add(g, f"{s} {p} {o} .")
 
     def _prov(self, s: str, p: str, o: str) -> None:
         self._quad(s, p, o, self.prov_graph)
@@ -509,10 +516,9 @@ class GraphBuilder:
             self._prov(act, iri(GG + "fallbackFrom"), lit(res.fallback_from))
         convert = ROW_CONVERTERS.get(res.query_name)
         if convert is not None:
-            tail = f" {graph} ."
             triples = iter(convert(res.rows, self._term))
-            while batch := [f"{s} {p} {o}{tail}" for s, p, o in islice(triples, BUILD_CHUNK)]:
-                self._loader.extend(batch)
+            while batch := [f"{s} {p} {o} ." for s, p, o in islice(triples, BUILD_CHUNK)]:
+                self._loader.extend(graph, batch)
         return graph
 
     def add_placement(
@@ -532,7 +538,7 @@ class GraphBuilder:
         for g in self.query_graphs:
             self._prov(act, iri(PROV + "used"), g)
         lines: list[str] = []
-        add, tail = lines.append, f" {graph} ."
+        add, tail = lines.append, " ."
         node, wd_ = self._iri, vocab.WD
         is_a = f" {_P_TYPE} "
         add(
@@ -567,7 +573,7 @@ class GraphBuilder:
             if inst.country_path:
                 add(s + country_via + lit(" ".join(inst.country_path)) + tail)
             if len(lines) >= BUILD_CHUNK:
-                self._loader.extend(lines)
+                self._loader.extend(graph, lines)
                 lines.clear()
         unplaced_is = f"{is_a}{_gg('UnplacedInstitution')}{tail}"
         reason, former = f" {_gg('unplacedReason')} ", f" {_gg('formerCountry')} "
@@ -577,7 +583,7 @@ class GraphBuilder:
             add(s + reason + lit(un.reason) + tail)
             for c in un.countries:
                 add(s + former + node(wd_ + c) + tail)
-        self._loader.extend(lines)
+        self._loader.extend(graph, lines)
         return graph
 
     def add_affiliates(
