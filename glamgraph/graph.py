@@ -12,7 +12,9 @@ Every source goes into its own named graph, described with PROV-O in the provena
   unplaced institutions with their reason. Its activity ``prov:used`` every query graph.
 
 The store is Oxigraph through ``oxrdflib`` (rdflib's in-memory store is about 30× slower for a
-GROUP BY over 300k triples); quads are written as N-Quads and bulk-loaded, never one by one.
+GROUP BY over 300k triples). :class:`GraphBuilder` converts each source's rows as it is added
+(IRIs memoised for the build) and loads them per named graph in chunks of N-Triples, on a thread
+of its own, never one by one and never as one list of every quad.
 Coverage is then computed by SPARQL files (``queries/graph/coverage-*.rq``) over this Dataset.
 
 >>> ds = new_dataset()

@@ -94,7 +94,8 @@ def _loads(raw: bytes) -> Any:
 
 def _dumps(value: Any) -> bytes:
     """``value`` as UTF-8 JSON: orjson, or the standard library for what orjson refuses (a
-    lone surrogate, a key that is not a string, a dataclass or datetime is refused by both)."""
+    lone surrogate, a key that is not a string; a dataclass or datetime is refused by both).
+    JSON has no NaN: orjson writes a non-finite float as ``null`` (no payload holds one)."""
     try:
         return orjson.dumps(
             value, option=orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
