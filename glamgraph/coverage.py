@@ -339,6 +339,18 @@ def coverage(
         builder.add_query_result(results.pop(0))
     builder.add_placement(reg, units, h.institutions, h.unplaced, context=world)
     builder.add_affiliates(aff_list, affiliate_sources(affs))
+    # what needs no graph is worked out while the last chunks load (on the builder's thread)
+    by_code: dict[str, Contact] = {}
+    for a in aff_list:
+        by_code.setdefault(a.code, affiliate_contact(a))
+    by_root = h.classes.by_root or tuple(
+        (r, frozenset({r})) for r in (types or vocab.DEFAULT_GLAM_ROOTS)
+    )
+    in_unit: dict[str, list[Institution]] = {}
+    for inst in h.institutions:
+        for unit_qid in dict.fromkeys(inst.units):
+            in_unit.setdefault(unit_qid, []).append(inst)
+    unit_types = {u.qid: type_counts(in_unit.get(u.qid, []), by_root) for u in units}
     ds = builder.build()
 
     geng = kg.engine_for(ds)
@@ -373,16 +385,6 @@ def coverage(
     query_names = tuple(
         dict.fromkeys([*(name for _p, name in cited), counts_res.query_name, covers_res.query_name])
     )
-    by_code: dict[str, Contact] = {}
-    for a in aff_list:
-        by_code.setdefault(a.code, affiliate_contact(a))
-    by_root = h.classes.by_root or tuple(
-        (r, frozenset({r})) for r in (types or vocab.DEFAULT_GLAM_ROOTS)
-    )
-    in_unit: dict[str, list[Institution]] = {}
-    for inst in h.institutions:
-        for q in dict.fromkeys(inst.units):
-            in_unit.setdefault(q, []).append(inst)
     rows = [
         coverage_row(
             u,
@@ -391,7 +393,7 @@ def coverage(
             near.get(u.qid),
             by_code,
             fallback,
-            type_counts(in_unit.get(u.qid, []), by_root),
+            unit_types[u.qid],
             query_names,
         )
         for u in units

@@ -235,8 +235,8 @@ def _decode_rows(rows: Any, terms: list[Any], shapes: list[tuple[str, ...]]) -> 
     get = terms.__getitem__
     try:
         return [dict(zip(shapes[r.pop()], map(get, r), strict=True)) for r in rows]
-    except IndexError:
-        raise ValueError("a row refers to no term or shape") from None
+    except (IndexError, AttributeError):
+        raise ValueError("a row is not a list of term indices and a shape index") from None
 
 
 def _result_payload(r: QueryResult, table: _Terms) -> list[Any]:
