@@ -27,6 +27,7 @@ lacks when the answer comes from it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -331,11 +332,26 @@ def coverage(
     # an AffiliateSet stays one: its sources describe the answer (graph, reused outputs)
     aff_list: list[Affiliate] = affs if isinstance(affs, AffiliateSet) else list(affs)
 
+    # what a report cites of each result (its rows are let go once they are in the graph)
+    cited = [({**r.provenance(), "query_text": r.query_text}, r.query_name) for r in results]
+    h = dataclasses.replace(h, results=[])
     builder = kg.GraphBuilder()
-    for res in results:
-        builder.add_query_result(res)
+    while results:
+        builder.add_query_result(results.pop(0))
     builder.add_placement(reg, units, h.institutions, h.unplaced, context=world)
     builder.add_affiliates(aff_list, affiliate_sources(affs))
+    # what needs no graph is worked out while the last chunks load (on the builder's thread)
+    by_code: dict[str, Contact] = {}
+    for a in aff_list:
+        by_code.setdefault(a.code, affiliate_contact(a))
+    by_root = h.classes.by_root or tuple(
+        (r, frozenset({r})) for r in (types or vocab.DEFAULT_GLAM_ROOTS)
+    )
+    in_unit: dict[str, list[Institution]] = {}
+    for inst in h.institutions:
+        for unit_qid in dict.fromkeys(inst.units):
+            in_unit.setdefault(unit_qid, []).append(inst)
+    unit_types = {u.qid: type_counts(in_unit.get(u.qid, []), by_root) for u in units}
     ds = builder.build()
 
     geng = kg.engine_for(ds)
@@ -367,17 +383,9 @@ def coverage(
         country=None if country_level else (reg.qid if reg.kind == "country" else str(reg.parent)),
     )
 
-    query_names = tuple(dict.fromkeys(qr.query_name for qr in [*results, counts_res, covers_res]))
-    by_code: dict[str, Contact] = {}
-    for a in aff_list:
-        by_code.setdefault(a.code, affiliate_contact(a))
-    by_root = h.classes.by_root or tuple(
-        (r, frozenset({r})) for r in (types or vocab.DEFAULT_GLAM_ROOTS)
+    query_names = tuple(
+        dict.fromkeys([*(name for _p, name in cited), counts_res.query_name, covers_res.query_name])
     )
-    in_unit: dict[str, list[Institution]] = {}
-    for inst in h.institutions:
-        for q in dict.fromkeys(inst.units):
-            in_unit.setdefault(q, []).append(inst)
     rows = [
         coverage_row(
             u,
@@ -386,15 +394,18 @@ def coverage(
             near.get(u.qid),
             by_code,
             fallback,
-            type_counts(in_unit.get(u.qid, []), by_root),
+            unit_types[u.qid],
             query_names,
         )
         for u in units
     ]
-    all_results = [*results, counts_res, covers_res]
+    provenance = [
+        *(p for p, _name in cited),
+        *({**r.provenance(), "query_text": r.query_text} for r in (counts_res, covers_res)),
+    ]
     texts: dict[str, str] = {}
-    for qr in all_results:
-        texts.setdefault(qr.query_name, qr.query_text)
+    for p in provenance:
+        texts.setdefault(p["query_name"], p["query_text"])
     cov = Coverage(
         region=reg,
         units=units,
@@ -404,7 +415,7 @@ def coverage(
         affiliates=aff_list,
         endpoint=eng.name,
         graph=ds,
-        provenance=[{**r.provenance(), "query_text": r.query_text} for r in all_results],
+        provenance=provenance,
         query_texts=texts,
         without_coordinates=sum(1 for i in h.institutions if i.lat is None or i.lon is None),
         caveats=sample_caveats(units) if sample else [],

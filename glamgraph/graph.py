@@ -12,7 +12,9 @@ Every source goes into its own named graph, described with PROV-O in the provena
   unplaced institutions with their reason. Its activity ``prov:used`` every query graph.
 
 The store is Oxigraph through ``oxrdflib`` (rdflib's in-memory store is about 30× slower for a
-GROUP BY over 300k triples); quads are written as N-Quads and bulk-loaded, never one by one.
+GROUP BY over 300k triples). :class:`GraphBuilder` converts each source's rows as it is added
+(IRIs memoised for the build) and loads them per named graph in chunks of N-Triples, on a thread
+of its own, never one by one and never as one list of every quad.
 Coverage is then computed by SPARQL files (``queries/graph/coverage-*.rq``) over this Dataset.
 
 >>> ds = new_dataset()
@@ -29,7 +31,10 @@ import datetime as dt
 import re
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
@@ -66,6 +71,12 @@ _IRI_OK = re.compile(
     f"[A-Za-z][A-Za-z0-9+.\\-]*:(?:[{_IRI_PLAIN}]|%[0-9A-Fa-f]{{2}})*"
     f"(?:#(?:[{_IRI_PLAIN}]|%[0-9A-Fa-f]{{2}})*)?"
 )
+# The same for an IRI of ASCII characters only: a subset, checked first because it is much faster.
+_IRI_ASCII_PLAIN = _IRI_PLAIN[: _IRI_PLAIN.index("\u00a0")]
+_IRI_ASCII_OK = re.compile(
+    f"[A-Za-z][A-Za-z0-9+.\\-]*:(?:[{_IRI_ASCII_PLAIN}]|%[0-9A-Fa-f]{{2}})*"
+    f"(?:#(?:[{_IRI_ASCII_PLAIN}]|%[0-9A-Fa-f]{{2}})*)?"
+)
 # Scheme and authority, where ``[...]`` is an IP literal host and stays as is.
 _AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*")
 _HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
@@ -86,7 +97,7 @@ def iri(value: str) -> str:
     >>> iri("http://[::1]:80/x%zz#a#b")
     '<http://[::1]:80/x%25zz#a%23b>'
     """
-    if _IRI_OK.fullmatch(value) is not None:  # the common case, kept fast
+    if _IRI_ASCII_OK.fullmatch(value) is not None or _IRI_OK.fullmatch(value) is not None:
         return f"<{value}>"
     m = _AUTHORITY.match(value)
     head = (
@@ -122,16 +133,6 @@ def lit(value: str, lang: str = "", datatype: str = "") -> str:
     if datatype:
         return f'"{esc}"^^<{datatype}>'
     return f'"{esc}"'
-
-
-def _term(t: dict[str, str]) -> str | None:
-    """A SPARQL JSON term as an N-Quads term (blank nodes are left out)."""
-    kind = t.get("type")
-    if kind == "uri":
-        return iri(t["value"])
-    if kind in ("literal", "typed-literal"):
-        return lit(t["value"], t.get("xml:lang", ""), t.get("datatype", ""))
-    return None
 
 
 #: The pyoxigraph store behind each Dataset made by :func:`new_dataset`, found by the rdflib
@@ -204,95 +205,151 @@ def _gg(name: str) -> str:
 
 # --- query rows -> Wikidata statements ---------------------------------------------------------
 
-_FIELD_PROPS = {
-    "type": vocab.INSTANCE_OF,
-    "admin": vocab.LOCATED_IN,
-    "coord": vocab.COORDINATES,
-    "website": vocab.WEBSITE,
-    "email": vocab.EMAIL,
-    "phone": vocab.PHONE,
-    "address": vocab.STREET_ADDRESS,
+#: A SPARQL JSON term as an N-Quads term (``None``: a blank node, left out), as a build converts
+#: it (IRIs memoised: an item, class or country appears in many rows).
+TermFn = Callable[[Mapping[str, str]], "str | None"]
+#: How the rows of one query state Wikidata facts: ``(rows, term)`` to (subject, predicate,
+#: object) N-Quads terms.
+RowsConverter = Callable[[Sequence[Row], TermFn], Iterable[tuple[str, str, str]]]
+
+_P_INSTANCE_OF = _wdt(vocab.INSTANCE_OF)
+_P_COUNTRY = _wdt(vocab.COUNTRY_P)
+_P_LOCATED_IN = _wdt(vocab.LOCATED_IN)
+_P_COORDINATES = _wdt(vocab.COORDINATES)
+_P_TYPE = iri(RDF_TYPE)
+_P_LABEL = iri(LABEL)
+_FIELD_PREDICATES = {
+    field: _wdt(pid)
+    for field, pid in {
+        "type": vocab.INSTANCE_OF,
+        "admin": vocab.LOCATED_IN,
+        "coord": vocab.COORDINATES,
+        "website": vocab.WEBSITE,
+        "email": vocab.EMAIL,
+        "phone": vocab.PHONE,
+        "address": vocab.STREET_ADDRESS,
+    }.items()
 }
 
 
-def _rows_institutions(row: Row) -> Iterable[tuple[str, str, str]]:
-    item = row.get("item")
-    if item is None:
-        return
-    s = _term(item)
-    if s is None:
-        return
-    if (c := row.get("class")) is not None and (o := _term(c)):
-        yield s, _wdt(vocab.INSTANCE_OF), o
-    if (c := row.get("country")) is not None and (o := _term(c)):
-        yield s, _wdt(vocab.COUNTRY_P), o
-    if (a := row.get("admin")) is not None and (o := _term(a)):
-        yield s, _wdt(vocab.LOCATED_IN), o
+def term_converter(iris: dict[str, str] | None = None) -> TermFn:
+    """A SPARQL JSON term to N-Quads converter whose IRIs are memoised in ``iris`` (the same
+    terms as :func:`iri` and :func:`lit` make; blank nodes are left out: ``None``).
+
+    >>> term = term_converter()
+    >>> term({"type": "uri", "value": "http://example.org/a b"})
+    '<http://example.org/a%20b>'
+    >>> term({"type": "literal", "value": "x", "xml:lang": "en"}), term({"type": "bnode"})
+    ('"x"@en', None)
+    """
+    memo: dict[str, str] = {} if iris is None else iris
+
+    def term(t: Mapping[str, str]) -> str | None:
+        kind = t.get("type")
+        if kind == "uri":
+            value = t["value"]
+            out = memo.get(value)
+            if out is None:
+                out = memo[value] = iri(value)
+            return out
+        if kind == "literal" or kind == "typed-literal":
+            return lit(t["value"], t.get("xml:lang", ""), t.get("datatype", ""))
+        return None
+
+    return term
 
 
-def _rows_details(row: Row) -> Iterable[tuple[str, str, str]]:
-    item, field, value = row.get("item"), row.get("field"), row.get("value")
-    if item is None or field is None or value is None:
-        return
-    s, o = _term(item), _term(value)
-    if s is None or o is None:
-        return
-    if field["value"] in _FIELD_PROPS:
-        yield s, _wdt(_FIELD_PROPS[field["value"]]), o
+def _rows_institutions(rows: Sequence[Row], term: TermFn) -> Iterator[tuple[str, str, str]]:
+    for row in rows:
+        item = row.get("item")
+        if item is None or (s := term(item)) is None:
+            continue
+        if (c := row.get("class")) is not None and (o := term(c)):
+            yield s, _P_INSTANCE_OF, o
+        if (c := row.get("country")) is not None and (o := term(c)):
+            yield s, _P_COUNTRY, o
+        if (a := row.get("admin")) is not None and (o := term(a)):
+            yield s, _P_LOCATED_IN, o
 
 
-def _rows_admin(row: Row) -> Iterable[tuple[str, str, str]]:
-    a = row.get("admin")
-    if a is None or (s := _term(a)) is None:
-        return
-    if (p := row.get("parent")) is not None and (o := _term(p)):
-        yield s, _wdt(vocab.LOCATED_IN), o
-    if (c := row.get("country")) is not None and (o := _term(c)):
-        yield s, _wdt(vocab.COUNTRY_P), o
-    if term_bool(row, "iscountry"):
-        yield s, iri(RDF_TYPE), _gg("CurrentCountry")
-    if term_bool(row, "historical"):
-        yield s, iri(RDF_TYPE), _gg("FormerCountryOrRegion")
+def _rows_details(rows: Sequence[Row], term: TermFn) -> Iterator[tuple[str, str, str]]:
+    predicates = _FIELD_PREDICATES
+    for row in rows:
+        item, field, value = row.get("item"), row.get("field"), row.get("value")
+        if item is None or field is None or value is None:
+            continue
+        s, o = term(item), term(value)
+        if s is None or o is None:
+            continue
+        if (p := predicates.get(field["value"])) is not None:
+            yield s, p, o
 
 
-def _rows_regions(var: str) -> Callable[[Row], Iterable[tuple[str, str, str]]]:
-    def convert(row: Row) -> Iterable[tuple[str, str, str]]:
-        r = row.get(var)
-        if r is None or (s := _term(r)) is None:
-            return
-        if (t := row.get("label")) is not None and (o := _term(t)):
-            yield s, iri(LABEL), o
-        if (t := row.get("coord")) is not None and (o := _term(t)):
-            yield s, _wdt(vocab.COORDINATES), o
-        if (t := row.get("iso")) is not None and (o := _term(t)):
-            pid = vocab.ISO_ALPHA2 if var == "country" else vocab.ISO_3166_2
-            yield s, _wdt(pid), o
+def _rows_admin(rows: Sequence[Row], term: TermFn) -> Iterator[tuple[str, str, str]]:
+    current, former = _gg("CurrentCountry"), _gg("FormerCountryOrRegion")
+    for row in rows:
+        a = row.get("admin")
+        if a is None or (s := term(a)) is None:
+            continue
+        if (p := row.get("parent")) is not None and (o := term(p)):
+            yield s, _P_LOCATED_IN, o
+        if (c := row.get("country")) is not None and (o := term(c)):
+            yield s, _P_COUNTRY, o
+        if term_bool(row, "iscountry"):
+            yield s, _P_TYPE, current
+        if term_bool(row, "historical"):
+            yield s, _P_TYPE, former
+
+
+def _rows_regions(var: str) -> RowsConverter:
+    p_iso = _wdt(vocab.ISO_ALPHA2 if var == "country" else vocab.ISO_3166_2)
+
+    def convert(rows: Sequence[Row], term: TermFn) -> Iterator[tuple[str, str, str]]:
+        for row in rows:
+            r = row.get(var)
+            if r is None or (s := term(r)) is None:
+                continue
+            if (t := row.get("label")) is not None and (o := term(t)):
+                yield s, _P_LABEL, o
+            if (t := row.get("coord")) is not None and (o := term(t)):
+                yield s, _P_COORDINATES, o
+            if (t := row.get("iso")) is not None and (o := term(t)):
+                yield s, p_iso, o
 
     return convert
 
 
-def _rows_generic(
-    subject: str, pairs: dict[str, str]
-) -> Callable[[Row], Iterable[tuple[str, str, str]]]:
-    def convert(row: Row) -> Iterable[tuple[str, str, str]]:
-        r = row.get(subject)
-        if r is None or (s := _term(r)) is None:
-            return
-        for var, pid in pairs.items():
-            if (t := row.get(var)) is not None and (o := _term(t)):
-                yield s, _wdt(pid), o
+def _rows_generic(subject: str, pairs: dict[str, str]) -> RowsConverter:
+    predicates = [(var, _wdt(pid)) for var, pid in pairs.items()]
+
+    def convert(rows: Sequence[Row], term: TermFn) -> Iterator[tuple[str, str, str]]:
+        for row in rows:
+            r = row.get(subject)
+            if r is None or (s := term(r)) is None:
+                continue
+            for var, p in predicates:
+                if (t := row.get(var)) is not None and (o := term(t)):
+                    yield s, p, o
 
     return convert
 
 
-def _rows_labels(row: Row) -> Iterable[tuple[str, str, str]]:
-    item, label = row.get("item"), row.get("label")
-    if item is not None and label is not None and (s := _term(item)) and (o := _term(label)):
-        yield s, iri(LABEL), o
+def _rows_historical(rows: Sequence[Row], term: TermFn) -> Iterator[tuple[str, str, str]]:
+    former = _gg("FormerCountryOrRegion")
+    for row in rows:
+        if (c := row.get("country")) is not None and (s := term(c)):
+            yield s, _P_TYPE, former
+
+
+def _rows_labels(rows: Sequence[Row], term: TermFn) -> Iterator[tuple[str, str, str]]:
+    for row in rows:
+        item, label = row.get("item"), row.get("label")
+        if item is not None and label is not None and (s := term(item)) and (o := term(label)):
+            yield s, _P_LABEL, o
 
 
 #: How the rows of each shipped query state Wikidata facts (unknown queries: provenance only).
-ROW_CONVERTERS: dict[str, Callable[[Row], Iterable[tuple[str, str, str]]]] = {
+ROW_CONVERTERS: dict[str, RowsConverter] = {
     "institutions-by-class-and-country": _rows_institutions,
     "institutions-without-country": _rows_institutions,
     "institutions-of-classes": _rows_institutions,
@@ -302,11 +359,7 @@ ROW_CONVERTERS: dict[str, Callable[[Row], Iterable[tuple[str, str, str]]]] = {
     "subdivisions-of-country": _rows_regions("unit"),
     "class-closure": _rows_generic("class", {"root": vocab.SUBCLASS_OF}),
     "borders": _rows_generic("region", {"neighbour": vocab.SHARES_BORDER}),
-    "historical-countries-of-continent": lambda row: (
-        ((s, iri(RDF_TYPE), _gg("FormerCountryOrRegion")),)
-        if (c := row.get("country")) is not None and (s := _term(c) or "")
-        else ()
-    ),
+    "historical-countries-of-continent": _rows_historical,
     "labels": _rows_labels,
     "region-info": _rows_generic("item", {"iso": vocab.ISO_ALPHA2, "iso2": vocab.ISO_3166_2}),
 }
@@ -323,27 +376,114 @@ NOT_STATED: dict[str, str] = {
     "listeria-institutions-of-region": "written into a ListeriaBot template, never run here",
 }
 
+#: N-Quads lines per bulk load of a build (one chunk's text is held beside the store).
+BUILD_CHUNK = 50_000
+#: Chunks handed to the loading thread and not loaded yet, at most (bounds the memory).
+_PENDING_CHUNKS = 2
+
+
+class _Loader:
+    """Triples loaded into the named graphs of a store chunk by chunk, on a thread of its own.
+
+    Lines are N-Triples (``s p o .``) kept per graph and loaded into it (``to_graph``): the
+    graph's name is not written and parsed on every line. pyoxigraph releases the GIL while it
+    loads, so the store takes one chunk while the caller converts the next rows; errors (a line
+    the parser refuses) are raised by :meth:`wait`."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.lines: dict[str, list[str]] = {}  # graph term -> its lines not handed over yet
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: deque[Future[None]] = deque()
+
+    def add(self, graph: str, line: str) -> None:
+        lines = self.lines.setdefault(graph, [])
+        lines.append(line)
+        if len(lines) >= BUILD_CHUNK:
+            self.flush(graph)
+
+    def extend(self, graph: str, lines: list[str]) -> None:
+        mine = self.lines.setdefault(graph, [])
+        mine.extend(lines)
+        if len(mine) >= BUILD_CHUNK:
+            self.flush(graph)
+
+    def flush(self, graph: str) -> None:
+        """Hand the lines collected for ``graph`` to the loading thread."""
+        lines = self.lines.pop(graph, None)
+        if not lines:
+            return
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        del lines
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="glamgraph-graph-load")
+        self._pending.append(self._pool.submit(self._load, data, graph))
+        while len(self._pending) > _PENDING_CHUNKS:
+            self._pending.popleft().result()
+
+    def _load(self, data: bytes, graph: str) -> None:
+        # a transaction per chunk: as fast as a bulk load here, or faster (in-memory store)
+        name = ox.NamedNode(graph[1:-1])  # the IRI of an N-Triples term made by iri()
+        self.store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=name)
+
+    def wait(self) -> None:
+        """Load what is left and wait until the store holds every line added."""
+        try:
+            for graph in list(self.lines):
+                self.flush(graph)
+            while self._pending:
+                self._pending.popleft().result()
+        finally:
+            for fut in self._pending:
+                fut.cancel()
+            self._pending.clear()
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+
 
 class GraphBuilder:
-    """Collects quads for one run and bulk-loads them into a Dataset with PROV descriptions."""
+    """Builds one run's Dataset with PROV descriptions: quads are converted as sources are
+    added and bulk-loaded into the store in chunks (no list of every quad is kept)."""
 
     def __init__(self, run_id: str | None = None) -> None:
         self.run = run_id or uuid.uuid4().hex[:12]
         self.base = f"{vocab.GG_RUN}{self.run}/"
-        self.quads: list[Quad] = []
+        self._ds = new_dataset()
+        self._loader = _Loader(oxigraph_store(self._ds))
+        self._iris: dict[str, str] = {}  # IRI -> N-Quads term, for this build
+        self._term = term_converter(self._iris)
         self.prov_graph = iri(self.base + "provenance")
         self.query_graphs: list[str] = []
         self._n = 0
 
+    def _iri(self, value: str) -> str:
+        out = self._iris.get(value)
+        if out is None:
+            out = self._iris[value] = iri(value)
+        return out
+
+    def _quad(self, s: str, p: str, o: str, g: str) -> None:
+        self._loader.add(g, f"{s} {p} {o} .")
+
     def _prov(self, s: str, p: str, o: str) -> None:
-        self.quads.append((s, p, o, self.prov_graph))
+        self._quad(s, p, o, self.prov_graph)
+
+    @property
+    def quads(self) -> list[Quad]:
+        """Every quad added so far, as N-Quads terms (waits until they are loaded)."""
+        self._loader.wait()
+        return [
+            (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
+            for q in self._loader.store
+        ]
 
     def _activity(self, graph: str, kind: str, started: dt.datetime | None = None) -> str:
         self._n += 1
         act = iri(f"{self.base}activity/{self._n:04d}")
-        self._prov(graph, iri(RDF_TYPE), iri(PROV + "Entity"))
+        self._prov(graph, _P_TYPE, iri(PROV + "Entity"))
         self._prov(graph, iri(PROV + "wasGeneratedBy"), act)
-        self._prov(act, iri(RDF_TYPE), iri(PROV + "Activity"))
+        self._prov(act, _P_TYPE, iri(PROV + "Activity"))
         self._prov(act, iri(GG + "kind"), lit(kind))
         when = (started or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
         self._prov(act, iri(PROV + "startedAtTime"), lit(when, datatype=XSD + "dateTime"))
@@ -378,9 +518,9 @@ class GraphBuilder:
             self._prov(act, iri(GG + "fallbackFrom"), lit(res.fallback_from))
         convert = ROW_CONVERTERS.get(res.query_name)
         if convert is not None:
-            for row in res.rows:
-                for s, p, o in convert(row):
-                    self.quads.append((s, p, o, graph))
+            triples = iter(convert(res.rows, self._term))
+            while batch := [f"{s} {p} {o} ." for s, p, o in islice(triples, BUILD_CHUNK)]:
+                self._loader.extend(graph, batch)
         return graph
 
     def add_placement(
@@ -399,52 +539,53 @@ class GraphBuilder:
         act = self._activity(graph, "glamgraph-counting-rules")
         for g in self.query_graphs:
             self._prov(act, iri(PROV + "used"), g)
-        q = self.quads.append
-        q(
-            (
-                wd(region.qid) if region.qid != "world" else iri(GG + "World"),
-                iri(RDF_TYPE),
-                _gg("QueriedRegion"),
-                graph,
-            )
+        lines: list[str] = []
+        add, tail = lines.append, " ."
+        node, wd_ = self._iri, vocab.WD
+        is_a = f" {_P_TYPE} "
+        add(
+            (wd(region.qid) if region.qid != "world" else iri(GG + "World"))
+            + f"{is_a}{_gg('QueriedRegion')}{tail}"
         )
         unit_ids = {u.qid for u in units}
         for u in [*units, *(c for c in context if c.qid not in unit_ids)]:
-            s = wd(u.qid)
-            q((s, iri(RDF_TYPE), _gg("Region"), graph))
+            s = node(wd_ + u.qid)
+            add(f"{s}{is_a}{_gg('Region')}{tail}")
             if u.qid in unit_ids:
-                q((s, iri(RDF_TYPE), _gg("UnitRegion"), graph))
-            q((s, _gg("kind"), lit(u.kind), graph))
-            q((s, iri(LABEL), lit(u.label, "en"), graph))
+                add(f"{s}{is_a}{_gg('UnitRegion')}{tail}")
+            add(f"{s} {_gg('kind')} {lit(u.kind)}{tail}")
+            add(f"{s} {_P_LABEL} {lit(u.label, 'en')}{tail}")
             if u.iso:
-                q((s, _gg("iso"), lit(u.iso), graph))
+                add(f"{s} {_gg('iso')} {lit(u.iso)}{tail}")
             if u.kind == "subdivision" and u.parent:
-                q((s, _gg("inCountry"), wd(u.parent), graph))
+                add(f"{s} {_gg('inCountry')} {node(wd_ + u.parent)}{tail}")
             if u.lat is not None and u.lon is not None:
-                point = f"Point({u.lon} {u.lat})"
-                q(
-                    (
-                        s,
-                        _wdt(vocab.COORDINATES),
-                        lit(point, datatype=vocab.GEO + "wktLiteral"),
-                        graph,
-                    )
-                )
+                point = lit(f"Point({u.lon} {u.lat})", datatype=vocab.GEO + "wktLiteral")
+                add(f"{s} {_P_COORDINATES} {point}{tail}")
+        glam = f"{is_a}{_gg('GlamInstitution')}{tail}"
+        counts_in, country = f" {_gg('countsIn')} ", f" {_gg('country')} "
+        country_via = f" {_gg('countryVia')} "
         for inst in institutions:
-            s = wd(inst.qid)
-            q((s, iri(RDF_TYPE), _gg("GlamInstitution"), graph))
+            s = node(wd_ + inst.qid)
+            add(s + glam)
             for unit in inst.units:
-                q((s, _gg("countsIn"), wd(unit), graph))
+                add(s + counts_in + node(wd_ + unit) + tail)
             for c in inst.countries:
-                q((s, _gg("country"), wd(c), graph))
+                add(s + country + node(wd_ + c) + tail)
             if inst.country_path:
-                q((s, _gg("countryVia"), lit(" ".join(inst.country_path)), graph))
+                add(s + country_via + lit(" ".join(inst.country_path)) + tail)
+            if len(lines) >= BUILD_CHUNK:
+                self._loader.extend(graph, lines)
+                lines.clear()
+        unplaced_is = f"{is_a}{_gg('UnplacedInstitution')}{tail}"
+        reason, former = f" {_gg('unplacedReason')} ", f" {_gg('formerCountry')} "
         for un in unplaced:
-            s = wd(un.qid)
-            q((s, iri(RDF_TYPE), _gg("UnplacedInstitution"), graph))
-            q((s, _gg("unplacedReason"), lit(un.reason), graph))
+            s = node(wd_ + un.qid)
+            add(s + unplaced_is)
+            add(s + reason + lit(un.reason) + tail)
             for c in un.countries:
-                q((s, _gg("formerCountry"), wd(c), graph))
+                add(s + former + node(wd_ + c) + tail)
+        self._loader.extend(graph, lines)
         return graph
 
     def add_affiliates(
@@ -474,6 +615,7 @@ class GraphBuilder:
                 self._prov(act, iri(PROV + "used"), iri(str(src["url"])))
         fallback_graph = iri(self.base + "affiliates")
         fallback_used = False
+        q = self._quad
         for aff in affiliates:
             graph = next(
                 (graphs[r.source_key] for r in reversed(aff.refs) if r.source_key in graphs),
@@ -481,34 +623,35 @@ class GraphBuilder:
             )
             fallback_used |= graph == fallback_graph
             s = iri(vocab.GG + "affiliate/" + aff.code)
-            q = self.quads.append
-            q((s, iri(RDF_TYPE), _gg("Affiliate"), graph))
-            q((s, _gg("code"), lit(aff.code), graph))
-            q((s, iri(LABEL), lit(aff.name), graph))
-            q((s, _gg("affiliateType"), lit(aff.type), graph))
-            q((s, _gg("status"), lit(aff.status), graph))
-            q((s, _gg("source"), lit(aff.source), graph))
+            q(s, _P_TYPE, _gg("Affiliate"), graph)
+            q(s, _gg("code"), lit(aff.code), graph)
+            q(s, _P_LABEL, lit(aff.name), graph)
+            q(s, _gg("affiliateType"), lit(aff.type), graph)
+            q(s, _gg("status"), lit(aff.status), graph)
+            q(s, _gg("source"), lit(aff.source), graph)
             # Meta-Wiki wins: the countries (which take Wikidata's only where the module gives
             # none); raw P2541 values such as "worldwide" are kept apart and cover nothing
             for c in aff.countries:
-                q((s, _gg("covers"), wd(c), graph))
+                q(s, _gg("covers"), self._iri(vocab.WD + c), graph)
             for c in aff.operating_area:
-                q((s, _gg("operatingArea"), wd(c), graph))
+                q(s, _gg("operatingArea"), self._iri(vocab.WD + c), graph)
             if aff.page:
-                q((s, _gg("page"), lit(aff.page), graph))
+                q(s, _gg("page"), lit(aff.page), graph)
         if fallback_used:  # affiliates whose references name none of the described sources
             self._activity(fallback_graph, "read-affiliates")
             out.append(fallback_graph)
         return out
 
     def build(self) -> Dataset:
-        """The Dataset with every collected quad, bulk-loaded."""
-        ds = new_dataset()
+        """The Dataset with every quad added, once the last of them is loaded (the same Dataset
+        on every call: quads added after a build go into it too)."""
+        self._loader.wait()
+        self._iris.clear()
+        ds = self._ds
         ds.bind("wd", vocab.WD)
         ds.bind("wdt", vocab.WDT)
         ds.bind("gg", GG)
         ds.bind("prov", PROV)
-        load_quads(ds, self.quads)
         return ds
 
 

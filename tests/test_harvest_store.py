@@ -92,6 +92,11 @@ def test_a_refetched_query_result_is_not_served(
     (entry,) = (_isolated_cache / harvest_store.SOURCE).glob("*.json")
     behind = json.loads(entry.read_text(encoding="utf-8"))["payload"]["queries"]
     assert len(behind) > 5  # every query the harvest sent, by its query-cache key
+    # the entry's small index says the same without the entry being read
+    from glamgraph.sparql import get_engine
+
+    index = harvest_store.cached_index("Q46", get_engine(oxigraph_server.url), lang="en")
+    assert index is not None and index == (entry.stem, behind)
     victim = _isolated_cache / "sparql" / f"{behind[len(behind) // 2][0]}.json"
     assert victim.is_file()
     st = victim.stat()
@@ -129,7 +134,11 @@ def test_a_damaged_entry_is_discarded_and_rebuilt(
 
 def test_payload_round_trip(server_engine: Any) -> None:
     h = hv.harvest("Q46", server_engine, lang="en", quiet=True)
-    back = harvest_store.from_payload(harvest_store.to_payload(h, []))
+    payload = json.loads(json.dumps(harvest_store.to_payload(h, [])))  # as written and read
+    # the rows are compact: a term repeated across rows and results is written once
+    terms = sum(len(r) for res in h.results for r in res.rows)
+    assert len(payload["terms"]) < terms
+    back = harvest_store.from_payload(payload)
     assert back.region == h.region
     assert list(back.units) == list(h.units)
     assert list(back.institutions) == list(h.institutions)
@@ -137,8 +146,19 @@ def test_payload_round_trip(server_engine: Any) -> None:
     assert back.classes == h.classes
     assert back.chain_countries == h.chain_countries
     assert [r.rows for r in back.results] == [r.rows for r in h.results]
+    assert [[list(row) for row in r.rows] for r in back.results] == [
+        [list(row) for row in r.rows] for r in h.results
+    ]  # the variables of each row in their order
     assert [r.query_text for r in back.results] == [r.query_text for r in h.results]
     assert all(r.from_cache for r in back.results) and back.queries_sent == 0
+
+
+def test_a_payload_whose_rows_refer_to_no_term_is_refused(server_engine: Any) -> None:
+    h = hv.harvest("Q46", server_engine, lang="en", quiet=True)
+    payload = json.loads(json.dumps(harvest_store.to_payload(h, [])))
+    payload["terms"] = payload["terms"][:1]
+    with pytest.raises(ValueError):
+        harvest_store.from_payload(payload)
 
 
 def test_an_edited_query_file_is_another_key(

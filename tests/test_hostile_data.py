@@ -527,3 +527,40 @@ def test_a_superscript_qid_is_bad_input(
     assert code == 2
     one_line_error(err, "Q²")
     assert not (tmp_path / "o").exists()
+
+
+def test_graph_builder_states_rows_as_iri_and_lit_write_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The builder converts rows with IRIs memoised and loads them in chunks on a thread: the
+    graph holds exactly the terms :func:`iri` and :func:`lit` make, hostile ones included,
+    whatever the chunk size."""
+    from glamgraph import graph as kg
+    from glamgraph.sparql import QueryResult
+
+    monkeypatch.setattr(kg, "BUILD_CHUNK", 3)  # many chunks, several pending at once
+    sites = ["http://museum.example/a b", "http://museum.example/x#a#b", "https://ex.org/é"]
+    rows = []
+    for n in range(20):
+        item = {"type": "uri", "value": f"http://www.wikidata.org/entity/Q{n % 4 + 1}"}
+        rows.append({"item": item, "field": {"type": "literal", "value": "website"},
+                     "value": {"type": "uri", "value": sites[n % 3]}})  # fmt: skip
+        rows.append({"item": item, "field": {"type": "literal", "value": "address"},
+                     "value": {"type": "literal", "value": f'say "hi"\n{n}', "xml:lang": "fr"}})  # fmt: skip
+    res = QueryResult(("item", "field", "value"), rows, query_name="institution-details")
+    builder = kg.GraphBuilder("test")
+    graph = builder.add_query_result(res)
+    ds = builder.build()
+    from glamgraph import vocab
+
+    website, address = iri(vocab.WDT + vocab.WEBSITE), iri(vocab.WDT + vocab.STREET_ADDRESS)
+    expected = {
+        (iri(r["item"]["value"]), website if r["field"]["value"] == "website" else address,
+         iri(r["value"]["value"]) if r["value"]["type"] == "uri"
+         else lit(r["value"]["value"], "fr"), graph)
+        for r in rows
+    }  # fmt: skip
+    got = {q for q in builder.quads if q[3] == graph}
+    assert got == expected
+    assert "<http://museum.example/a%20b>" in {q[2] for q in got}
+    assert len(kg.oxigraph_store(ds)) == len(builder.quads)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from glamgraph.client.agent import CONTACT_ENV_VAR, operator_contact, user_agent
 from glamgraph.client.retry import Verdict, call
 from glamgraph.client.settings import META_API_ENV_VAR, Settings
-from glamgraph.client.store import CacheWarning, JsonStore
+from glamgraph.client.store import CacheWarning, JsonStore, paused_gc
 
 __all__ = [
     "CONTACT_ENV_VAR",
@@ -30,5 +30,6 @@ __all__ = [
     "Verdict",
     "call",
     "operator_contact",
+    "paused_gc",
     "user_agent",
 ]
