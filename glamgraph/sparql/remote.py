@@ -60,6 +60,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+import orjson
 from SPARQLWrapper import JSON, POST, SELECT, URLENCODED, SPARQLWrapper
 
 from glamgraph import queries, vocab
@@ -152,9 +153,20 @@ def classify_body(body: bytes, *, endpoint: str, name: str, status: int | None) 
     glamgraph.errors.BadResponse: e: broken response running query q (HTTP 200): truncated or invalid JSON: Unterminated string starting at (char 34 of 39)
     """
     kw: dict[str, Any] = {"endpoint": endpoint, "query_name": name, "status": status}
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        # orjson is stricter than json (no NaN, no invalid UTF-8, no unpaired surrogate, at
+        # most 1,024 levels): what it refuses is parsed by json, which accepts or words the error
+        data = _loads_text(body, kw)
+    return _check_document(data, body, kw)
+
+
+def _loads_text(body: bytes, kw: dict[str, Any]) -> Any:
+    """The body parsed by :mod:`json` (after UTF-8 decoding with replacement), or the error."""
     text = body.decode("utf-8", "replace")
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except RecursionError:
         raise BadResponse(
             "JSON nested too deeply to be a SPARQL result", retryable=False, **kw
@@ -181,6 +193,10 @@ def classify_body(body: bytes, *, endpoint: str, name: str, status: int | None) 
         raise BadResponse(
             f"truncated or invalid JSON: {exc.msg} (char {exc.pos} of {len(text)})", **kw
         ) from None
+
+
+def _check_document(data: Any, body: bytes, kw: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (a parsed body) as SPARQL JSON results, or the error it is."""
     if isinstance(data, dict) and isinstance(data.get("exception"), str):  # QLever error JSON
         if _has_timeout_marker(data["exception"]):
             raise QueryTimeout(
@@ -196,7 +212,7 @@ def classify_body(body: bytes, *, endpoint: str, name: str, status: int | None) 
         or not isinstance(data.get("results"), dict)
         or not isinstance(data["results"].get("bindings"), list)
     ):
-        raise BadResponse(f"JSON without head/results/bindings: {_snippet(text, 100)!r}", **kw)
+        raise BadResponse(f"JSON without head/results/bindings: {_snippet(body, 100)!r}", **kw)
     why = check_bindings(data["head"].get("vars", []), data["results"]["bindings"])
     if why is not None:
         raise BadResponse(f"malformed SPARQL JSON: {why}", retryable=False, **kw)
@@ -560,11 +576,12 @@ class RemoteEngine(Engine):
         timeout = self.timeout_s
         cap = self.settings.max_response_bytes
         sw = self._wrapper()
-        sw.setQuery(text)
-        # Always a query (``query=``), never an update: SPARQLWrapper guesses the type from the
-        # text and can be misled by words in comments. An update sent as ``query=`` is a syntax
-        # error to every SPARQL protocol server, never executed (user files are refused before,
-        # by queries.check_query_form).
+        # Always a query (``query=``), never an update: ``setQuery`` would guess the type from
+        # the text (regular expressions over all of it, slow for a query with thousands of
+        # values, and misled by words in comments), so the text and the type are set as is. An
+        # update sent as ``query=`` is a syntax error to every SPARQL protocol server, never
+        # executed (user files are refused before, by queries.check_query_form).
+        sw.queryString = text
         sw.queryType = SELECT
         # SPARQLWrapper builds the request (form body, User-Agent, Accept); it is sent with our
         # opener for an overall deadline, a size cap and the redirect policy (module docstring).
