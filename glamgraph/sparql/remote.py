@@ -286,6 +286,15 @@ DEFAULT_ROW_CAPS: dict[str, int] = {"virtuoso": 10000}
 #: The client's default overall deadline per request, by engine kind (seconds).
 DEFAULT_TIMEOUTS: dict[str, float] = {"wdqs": 65.0, "qlever": 35.0}
 DEFAULT_TIMEOUT_S = 65.0
+#: Queries in flight per endpoint URL when ``Settings.concurrency`` is not set, by engine kind
+#: (two where the server is yours to load; see :attr:`RemoteEngine.in_flight`).
+DEFAULT_IN_FLIGHT: dict[str, int] = {
+    "wdqs": 1,
+    "qlever": 2,
+    "oxigraph": 2,
+    "virtuoso": 2,
+    "generic": 1,
+}
 #: Redirects followed (307/308 only) before giving up.
 MAX_REDIRECTS = 5
 _READ_CHUNK = 64 * 1024
@@ -505,6 +514,7 @@ class RemoteEngine(Engine):
         super().__init__(name, url, settings)
         self.user_agent = self.settings.user_agent("SPARQLWrapper/2")
         self._kind: queries.EngineKind | None = kind
+        self._sent_lock = threading.Lock()
         if self._kind is None and self.settings.engine_kind is not None:
             self._kind = self.settings.engine_kind  # type: ignore[assignment]
 
@@ -541,6 +551,19 @@ class RemoteEngine(Engine):
         return DEFAULT_TIMEOUTS.get(kind or "", DEFAULT_TIMEOUT_S)
 
     @property
+    def in_flight(self) -> int:
+        """Queries in flight to this endpoint URL, across the process: ``Settings.concurrency``,
+        else the kind's default (:data:`DEFAULT_IN_FLIGHT`: one for an endpoint of unknown
+        make). WDQS and the public QLever endpoint always get one (WMF asks for one query at a
+        time; the public QLever is shared likewise), whatever the settings say."""
+        kind = self.kind
+        if kind == "wdqs" or self.url in KNOWN_URLS.values():
+            return 1
+        if self.settings.concurrency is not None:
+            return self.settings.concurrency
+        return DEFAULT_IN_FLIGHT.get(kind, 1)
+
+    @property
     def row_cap(self) -> int | None:
         """The row cap assumed when the server does not announce one (``None``: no cap known)."""
         if self.settings.row_cap is not None:
@@ -568,7 +591,7 @@ class RemoteEngine(Engine):
             throttle.pace(self.url, interval, sleep)
             return self._select(text, name)
 
-        with throttle.slot(self.url, settings.concurrency):
+        with throttle.slot(self.url, self.in_flight):
             return retry.call(attempt, settings)
 
     def _select(self, text: str, name: str) -> QueryResult:
@@ -589,7 +612,8 @@ class RemoteEngine(Engine):
         started = dt.datetime.now(dt.UTC)
         watch = timed()
         deadline = time.monotonic() + timeout
-        self.queries_sent += 1
+        with self._sent_lock:  # in_order may run this engine's queries on two threads
+            self.queries_sent += 1
         watchdog = _Watchdog(timeout)
         try:
             status, headers, body = self._exchange(request, watchdog, deadline, timeout, cap, name)
