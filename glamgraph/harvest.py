@@ -22,6 +22,11 @@ The plan (never ``wdt:P31/wdt:P279*`` per country):
 5. **Details** in batches: ``labels`` in the user's languages, then ``institution-details``:
    classes, ``P131``, coordinates, website, email, phone, street address.
 
+The independent batches of one stage (institutions, one chain level, details, class labels) go
+out with up to ``Engine.in_flight`` requests at once (one on WDQS, two on a server of your own:
+it computes one batch while glamgraph reads the previous one); their results are read in the
+batches' order, so the harvest and its progress are the same as one at a time.
+
 Number of queries for a continent with ``K`` GLAM classes (``B`` per batch for the engine's kind,
 ``R`` roots alone on WDQS), ``N`` institutions, ``A`` distinct administrative entities met per
 chain level and ``L`` chain levels (at most :data:`MAX_CHAIN_DEPTH`)::
@@ -48,7 +53,16 @@ from glamgraph import ids, regions, vocab
 from glamgraph.errors import BadInput
 from glamgraph.model import Institution, Records, Region, Unplaced
 from glamgraph.progress import Progress, progress_bar
-from glamgraph.sparql import Engine, QueryResult, get_engine, term_bool, term_qid, term_value
+from glamgraph.sparql import (
+    Engine,
+    QueryResult,
+    Row,
+    get_engine,
+    in_order,
+    qid_of_term,
+    term_bool,
+    term_qid,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +104,20 @@ ADMIN_BATCH_BY_KIND: Final[Mapping[str, int]] = {
 MAX_CHAIN_DEPTH = 12
 
 T = TypeVar("T")
+
+
+def _qid_key(qid: str) -> int:
+    """:func:`glamgraph.ids.qid_number` (the same order, the same error for a malformed QID),
+    without its regular expression for the QIDs a harvest meets: ``Q`` and ASCII digits, no
+    leading zero.
+
+    >>> sorted(["Q10", "Q9"], key=_qid_key)
+    ['Q9', 'Q10']
+    """
+    digits = qid[1:]
+    if qid[:1] == "Q" and digits[:1] not in ("", "0") and digits.isdigit() and digits.isascii():
+        return int(digits)
+    return ids.qid_number(qid)  # raises BadInput
 
 
 def chunks(seq: Sequence[T], size: int) -> list[Sequence[T]]:
@@ -184,7 +212,7 @@ class ClassSet:
 
     def sorted(self) -> list[str]:
         """The GLAM classes in QID-number order (stable batches)."""
-        return sorted(self.glam, key=ids.qid_number)
+        return sorted(self.glam, key=_qid_key)
 
 
 _ClassKey = tuple[str, tuple[str, ...], tuple[str, ...]]
@@ -267,9 +295,13 @@ class Chains:
 
     def fetch(self, qids: Iterable[str]) -> None:
         """Ask ``admin-parents`` about the entities not yet known, in batches."""
-        todo = sorted({q for q in qids if q not in self.info}, key=ids.qid_number)
-        for part in chunks(todo, admin_batch(self.engine)):
-            res = self.engine.run_split("admin-parents", split="admin", values=list(part))
+        todo = sorted({q for q in qids if q not in self.info}, key=_qid_key)
+        parts = [list(part) for part in chunks(todo, admin_batch(self.engine))]
+
+        def run(part: list[str]) -> QueryResult:
+            return self.engine.run_split("admin-parents", split="admin", values=part)
+
+        for part, res in zip(parts, in_order(run, parts, self.engine.in_flight), strict=True):
             self.results.append(res)
             self.tick()
             for q in part:
@@ -306,7 +338,7 @@ class Chains:
     def country_of(self, admins: Iterable[str]) -> tuple[set[str], tuple[str, ...]]:
         """The countries the chain gives (first P17 or country item), and the path to them."""
         seen: set[str] = set()
-        level = sorted(set(admins), key=ids.qid_number)
+        level = sorted(set(admins), key=_qid_key)
         path: list[str] = []
         for _depth in range(MAX_CHAIN_DEPTH + 1):
             found: set[str] = set()
@@ -331,7 +363,7 @@ class Chains:
             if not nxt:
                 break
             path.append(level[0])
-            level = sorted(nxt, key=ids.qid_number)
+            level = sorted(nxt, key=_qid_key)
         return set(), tuple(path)
 
     def reaches(self, admins: Iterable[str], targets: set[str]) -> set[str]:
@@ -550,7 +582,7 @@ def place_candidates(plan: HarvestPlan, found: Candidates, chains: Chains) -> Pl
     for item, admins in found.no_p17.items():
         hit, path = chains.country_of(admins)
         current = {c for c in hit if chains.is_current(c)}
-        chain_countries[item] = tuple(sorted(current, key=ids.qid_number))
+        chain_countries[item] = tuple(sorted(current, key=_qid_key))
         if current:
             inside = current & country_set
             if inside:
@@ -578,7 +610,7 @@ def place_candidates(plan: HarvestPlan, found: Candidates, chains: Chains) -> Pl
             unplaced[item] = Unplaced(
                 item, item, "only country is historical (P17)", (), tuple(sorted(hist))
             )
-    ordered = {q: chain_countries[q] for q in sorted(chain_countries, key=ids.qid_number)}
+    ordered = {q: chain_countries[q] for q in sorted(chain_countries, key=_qid_key)}
     return Placement(item_countries, unplaced, paths, ordered)
 
 
@@ -593,15 +625,16 @@ def assemble(
     institutions fall in no unit row."""
     reg, unit_ids, langs = plan.region, set(plan.unit_ids), plan.langs
     glam = set(plan.classes.glam)
+    labels_of = dict(type_labels)
     institutions: list[Institution] = []
     outside = 0
-    for item in sorted(placed.item_countries, key=ids.qid_number):
+    for item in sorted(placed.item_countries, key=_qid_key):
         d = details.get(item, {})
         if reg.kind in ("world", "continent") or (reg.kind == "country" and unit_ids == {reg.qid}):
-            item_units = tuple(sorted(placed.item_countries[item] & unit_ids, key=ids.qid_number))
+            item_units = tuple(sorted(placed.item_countries[item] & unit_ids, key=_qid_key))
         else:
             item_units = tuple(
-                sorted(chains.reaches(d.get("admin", set()), unit_ids), key=ids.qid_number)
+                sorted(chains.reaches(d.get("admin", set()), unit_ids), key=_qid_key)
             )
             if reg.kind == "subdivision" and not item_units:
                 continue  # in the country, not in this subdivision
@@ -614,17 +647,17 @@ def assemble(
                 placed.item_countries[item],
                 item_units,
                 glam,
-                dict(type_labels),
+                labels_of,
                 langs,
                 placed.paths.get(item, ()),
             )
         )
     unplaced_out = []
-    for item in sorted(placed.unplaced, key=ids.qid_number):
+    for item in sorted(placed.unplaced, key=_qid_key):
         u = placed.unplaced[item]
         d = details.get(item, {})
         label, _ = _best_label(d.get("labels", {}), langs, item)
-        types = tuple(sorted(d.get("type", set()) & glam, key=ids.qid_number))
+        types = tuple(sorted(d.get("type", set()) & glam, key=_qid_key))
         unplaced_out.append(Unplaced(u.qid, label, u.reason, types, u.countries))
     return institutions, unplaced_out, outside
 
@@ -676,7 +709,7 @@ def harvest(
         chains = Chains(engine, results, ticker.tick)
         placed = place_candidates(plan, found, chains)
         # 5. details of every placed and unplaced item
-        todo = sorted(placed.item_countries.keys() | placed.unplaced.keys(), key=ids.qid_number)
+        todo = sorted(placed.item_countries.keys() | placed.unplaced.keys(), key=_qid_key)
         ticker.expect(math.ceil(len(todo) / detail_batch(engine)) + 1)
         details = _details(engine, todo, plan.langs, results, ticker.tick)
         # subdivision membership through the P131 chain (unit rows below the country level)
@@ -684,7 +717,7 @@ def harvest(
             chains.walk({q: details.get(q, {}).get("admin", set()) for q in placed.item_countries})
         glam = plan.classes.glam
         type_ids = sorted(
-            {t for d in details.values() for t in d.get("type", set()) & glam}, key=ids.qid_number
+            {t for d in details.values() for t in d.get("type", set()) & glam}, key=_qid_key
         )
         type_labels = labels(engine, type_ids, plan.langs, results, ticker.tick)
     finally:
@@ -730,21 +763,27 @@ def _institutions_of_classes(
     P17 is elsewhere is in none of them.
     """
     with_p17: set[str] = set()
-    for part in batches:
-        res = engine.run_split("institutions-of-classes", split="class", values=list(part))
+
+    def run(part: Sequence[str]) -> QueryResult:
+        return engine.run_split("institutions-of-classes", split="class", values=list(part))
+
+    for res in in_order(run, batches, engine.in_flight):
         results.append(res)
         tick()
         for row in res.rows:
-            item = term_qid(row, "item")
+            item = qid_of_term(row.get("item"))
             if item is None:
                 continue
-            if row.get("country") is None:
-                admins = no_p17.setdefault(item, set())
-                if (a := term_qid(row, "admin")) is not None:
+            country = row.get("country")
+            if country is None:
+                admins = no_p17.get(item)
+                if admins is None:
+                    admins = no_p17[item] = set()
+                if (a := qid_of_term(row.get("admin"))) is not None:
                     admins.add(a)
                 continue
             with_p17.add(item)  # any P17, even an "unknown value" that is no item
-            c = term_qid(row, "country")
+            c = qid_of_term(country)
             if c in countries:
                 item_countries.setdefault(item, set()).add(c)
             elif c in historical:
@@ -764,22 +803,26 @@ def _institutions_of_country(
 ) -> None:
     """The items of one country by class batch, then the items without P17 (world-wide)."""
     country_set = set(countries)
-    for country in countries:
-        for part in batches:
-            res = engine.run_split(
-                "institutions-by-class-and-country",
-                split="class",
-                values=list(part),
-                country=[country],
-            )
-            results.append(res)
-            tick()
-            for row in res.rows:
-                item, c = term_qid(row, "item"), term_qid(row, "country")
-                if item and c in country_set:
-                    item_countries.setdefault(item, set()).add(c)
-    for part in batches:
-        res = engine.run_split("institutions-without-country", split="class", values=list(part))
+
+    def run(call: tuple[str, Sequence[str]]) -> QueryResult:
+        country, part = call
+        return engine.run_split(
+            "institutions-by-class-and-country", split="class", values=list(part), country=[country]
+        )
+
+    calls = [(country, part) for country in countries for part in batches]
+    for res in in_order(run, calls, engine.in_flight):
+        results.append(res)
+        tick()
+        for row in res.rows:
+            item, c = term_qid(row, "item"), term_qid(row, "country")
+            if item and c in country_set:
+                item_countries.setdefault(item, set()).add(c)
+
+    def run_without(part: Sequence[str]) -> QueryResult:
+        return engine.run_split("institutions-without-country", split="class", values=list(part))
+
+    for res in in_order(run_without, batches, engine.in_flight):
         results.append(res)
         tick()
         for row in res.rows:
@@ -799,36 +842,55 @@ def _details(
     tick: Callable[[], None],
 ) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for part in chunks(items, detail_batch(engine)):
-        # labels come from their own query: a language VALUES block inside the details UNION made
-        # Oxigraph scan every label of the store per batch (0.9 s against 0.02 s at 100k items)
-        lab = engine.run_split("labels", split="item", values=list(part), langs=list(langs))
-        results.append(lab)
-        for row in lab.rows:
-            item, t = term_qid(row, "item"), row.get("label")
-            if item is not None and t is not None:
-                labels_ = out.setdefault(item, {}).setdefault("labels", {})
-                labels_[t.get("xml:lang", "")] = t.get("value", "")
-        res = engine.run_split("institution-details", split="item", values=list(part))
+    # labels come from their own query: a language VALUES block inside the details UNION made
+    # Oxigraph scan every label of the store per batch (0.9 s against 0.02 s at 100k items)
+    calls = [
+        (name, list(part))
+        for part in chunks(items, detail_batch(engine))
+        for name in ("labels", "institution-details")
+    ]
+
+    def run(call: tuple[str, list[str]]) -> QueryResult:
+        name, part = call
+        if name == "labels":
+            return engine.run_split(name, split="item", values=part, langs=list(langs))
+        return engine.run_split(name, split="item", values=part)
+
+    for (name, _), res in zip(calls, in_order(run, calls, engine.in_flight), strict=True):
         results.append(res)
+        if name == "labels":
+            for row in res.rows:
+                item, t = qid_of_term(row.get("item")), row.get("label")
+                if item is not None and t is not None:
+                    labels_ = out.setdefault(item, {}).setdefault("labels", {})
+                    labels_[t.get("xml:lang", "")] = t.get("value", "")
+            continue
         tick()
-        for row in res.rows:
-            item = term_qid(row, "item")
-            field_ = term_value(row, "field")
-            t = row.get("value")
-            if item is None or field_ is None or t is None:
-                continue
-            d = out.setdefault(item, {})
-            value = t.get("value", "")
-            if field_ in ("type", "admin"):
-                q = term_qid(row, "value")
-                if q:
-                    d.setdefault(field_, set()).add(q)
-            elif field_ == "address":
-                d.setdefault("address", set()).add((value, t.get("xml:lang", "")))
-            else:
-                d.setdefault(field_, set()).add(value)
+        _detail_rows(res.rows, out)
     return out
+
+
+def _detail_rows(rows: Iterable[Row], out: dict[str, dict[str, Any]]) -> None:
+    """The rows of one ``institution-details`` result into ``out`` (QID -> field -> values)."""
+    for row in rows:
+        f, t = row.get("field"), row.get("value")
+        if f is None or t is None:
+            continue
+        item = qid_of_term(row.get("item"))
+        field_ = f.get("value")
+        if item is None or field_ is None:
+            continue
+        d = out.get(item)
+        if d is None:
+            d = out[item] = {}
+        if field_ == "type" or field_ == "admin":
+            q = qid_of_term(t)
+            if q:
+                d.setdefault(field_, set()).add(q)
+        elif field_ == "address":
+            d.setdefault("address", set()).add((t.get("value", ""), t.get("xml:lang", "")))
+        else:
+            d.setdefault(field_, set()).add(t.get("value", ""))
 
 
 def labels(
@@ -845,8 +907,12 @@ def labels(
     {'Q142': 'France', 'Q1': 'Q1'}
     """
     found: dict[str, dict[str, str]] = {}
-    for part in chunks(list(qids), detail_batch(engine)):
-        res = engine.run("labels", item=list(part), langs=list(langs))
+    parts = [list(part) for part in chunks(list(qids), detail_batch(engine))]
+
+    def run(part: list[str]) -> QueryResult:
+        return engine.run("labels", item=part, langs=list(langs))
+
+    for res in in_order(run, parts, engine.in_flight):
         if results is not None:
             results.append(res)
         if tick is not None:
@@ -881,14 +947,14 @@ def _institution(
     path: tuple[str, ...],
 ) -> Institution:
     label, label_lang = _best_label(d.get("labels", {}), langs, qid)
-    types = tuple(sorted(d.get("type", set()) & glam, key=ids.qid_number))
+    types = tuple(sorted(d.get("type", set()) & glam, key=_qid_key))
     points = sorted(p for w in d.get("coord", set()) if (p := ids.parse_point(w)) is not None)
     lat, lon = points[0] if points else (None, None)
     return Institution(
         qid=qid,
         label=label,
         types=types,
-        countries=tuple(sorted(countries, key=ids.qid_number)),
+        countries=tuple(sorted(countries, key=_qid_key)),
         units=units,
         websites=tuple(sorted(d.get("website", set()))),
         emails=_strip("mailto:", d.get("email", set())),
@@ -898,7 +964,7 @@ def _institution(
         lon=lon,
         type_labels=tuple(type_labels.get(t, t) for t in types),
         label_lang=label_lang,
-        admin=tuple(sorted(d.get("admin", set()), key=ids.qid_number)),
+        admin=tuple(sorted(d.get("admin", set()), key=_qid_key)),
         country_path=path,
     )
 

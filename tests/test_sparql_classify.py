@@ -194,3 +194,55 @@ def test_retry_after_values() -> None:
 )
 def test_retry_policy_table(exc: BaseException, expected: bool) -> None:
     assert transient(exc, Settings(max_retry_after_s=120)) is expected
+
+
+# --- what only the standard library parses, and the checks of every term -------------------
+
+WD = "http://www.wikidata.org/entity/"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # bodies orjson refuses and json reads: parsed as before (invalid UTF-8 replaced)
+        b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"a\xffb"}}]}}',
+        b'{"head":{"vars":["x"]},"meta":NaN,"results":{"bindings":[]}}',
+        b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"\\ud800"}}]}}',
+    ],
+    ids=["invalid-utf8", "nan-outside-the-bindings", "unpaired-surrogate"],
+)
+def test_bodies_only_the_standard_library_reads_are_results(raw: bytes) -> None:
+    data = classify_body(raw, status=200, **KW)
+    assert data == json.loads(raw.decode("utf-8", "replace"))
+
+
+def term(**kw: Any) -> dict[str, Any]:
+    return {"x": kw}
+
+
+@pytest.mark.parametrize(
+    ("rows", "why"),
+    [
+        ([term(type="literal", value="a", **{"xml:lang": "fr"})], None),
+        ([term(type="literal", value="1", datatype="http://www.w3.org/2001/XMLSchema#int")], None),
+        ([term(type="literal", value="a", extra=[1])], None),  # unknown keys are not read
+        ([term(type="uri", value=WD + "Q" + "9" * 15)], None),
+        ([term(type="uri", value="http://example.org/" + "Q" * 100)], None),
+        ([term(type="literal", value="a", **{"xml:lang": 5})], "'xml:lang' is not a string"),
+        ([term(type="literal", value="a", datatype=None)], "'datatype' is not a string"),
+        ([term(type="uri", value=WD + "Q" + "9" * 16)], "a QID of 17 characters"),
+        ([term(type=["uri"], value="a")], "unknown term type"),
+        ([term(value="a")], "unknown term type 'None'"),
+        ([term(type="uri")], "'value' is not a string"),
+        ([{"x": "uri"}], "not a term object"),
+        ([term(type="literal", value="a"), []], "row 1 is not an object"),
+    ],
+)
+def test_every_term_is_checked(rows: list[Any], why: str | None) -> None:
+    raw = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": rows}}).encode()
+    if why is None:
+        assert classify_body(raw, status=200, **KW)["results"]["bindings"] == rows
+        return
+    with pytest.raises(BadResponse, match="malformed SPARQL JSON") as info:
+        classify_body(raw, status=200, **KW)
+    assert why in str(info.value) and not info.value.retryable

@@ -188,3 +188,22 @@ def test_snapshot_split_and_range_work_in_process() -> None:
     whole = snap.run("borders", region=["Q142", "Q183"])
     split = snap.run_split("borders", split="region", values=["Q142", "Q183"])
     assert rows(split) == rows(whole) and not split.from_cache
+
+
+def test_merged_rows_are_distinct_by_their_terms_in_first_seen_order() -> None:
+    from glamgraph.sparql import merge
+
+    def lit(value: str, **kw: str) -> dict[str, str]:
+        return {"type": "literal", "value": value, **kw}
+
+    a = {"x": lit("1"), "y": lit("2")}
+    a_reordered = {"y": lit("2"), "x": lit("1")}  # the same row
+    swapped = {"x": lit("2"), "y": lit("1")}  # the same values on other variables
+    tagged = {"x": lit("1", **{"xml:lang": "en"}), "y": lit("2")}
+    typed = {"x": {"type": "uri", "value": "1"}, "y": lit("2")}
+    other = {"x": lit("3")}
+    first = QueryResult(vars=("x", "y"), rows=[a, swapped, other, a])
+    second = QueryResult(vars=("x", "y"), rows=[a_reordered, tagged, typed, other])
+    merged = merge([first, second])
+    assert merged.rows == [a, swapped, other, tagged, typed]
+    assert merge([first]).rows == [a, swapped, other]

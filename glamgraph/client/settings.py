@@ -61,7 +61,12 @@ class Settings:
         min_interval_s: the minimum gap between the starts of two requests to the same endpoint
             URL, across the whole process; ``None`` (default) means 1 s for the shared public
             endpoints (WDQS, QLever) and none for your own.
-        concurrency: queries in flight per endpoint URL across the process (WDQS asks for one).
+        concurrency: queries in flight per endpoint URL across the process; ``None`` (default)
+            means the engine's own (``in_flight`` of the engine): one for WDQS (WMF asks for one
+            query at a time, and glamgraph never sends WDQS more, whatever this says), for the
+            public QLever endpoint and for an endpoint of unknown make; two for an endpoint
+            whose make is known and that is not public (Oxigraph, Virtuoso, a QLever of your
+            own), so the server computes one batch while glamgraph reads the previous one.
         use_cache: read and write the on-disk cache (remote engines only).
         cache_ttl_s: how long a cached result stays fresh (0: always refetch).
         cache_dir: the cache folder; ``None`` means ``GLAMGRAPH_CACHE_DIR`` or the platform's.
@@ -96,7 +101,7 @@ class Settings:
     backoff_s: float = 1.0
     backoff_max_s: float = 30.0
     min_interval_s: float | None = None
-    concurrency: int = 1
+    concurrency: int | None = None
     use_cache: bool = True
     cache_ttl_s: float = 86400.0
     cache_dir: str | os.PathLike[str] | None = None
@@ -129,7 +134,7 @@ class Settings:
             raise bad("maxlag", f"must be 0 or more seconds, got {self.maxlag}")
         if self.max_attempts < 1:
             raise bad("max_attempts", f"must be 1 or more, got {self.max_attempts}")
-        if self.concurrency < 1:
+        if self.concurrency is not None and self.concurrency < 1:
             raise bad("concurrency", f"must be 1 or more, got {self.concurrency}")
         if self.max_response_bytes < 1:
             raise bad("max_response_bytes", f"must be 1 or more, got {self.max_response_bytes}")

@@ -8,9 +8,18 @@ Modules: ``engine`` (the ``Engine`` interface, ``Settings``, adaptive splitting)
 """
 
 from glamgraph.sparql.endpoints import ENGINE_NAMES, check_endpoint, get_engine
-from glamgraph.sparql.engine import Engine, Settings
+from glamgraph.sparql.engine import Engine, Settings, in_order
 from glamgraph.sparql.fallback import FallbackEngine
-from glamgraph.sparql.result import QueryResult, Row, Term, merge, term_bool, term_qid, term_value
+from glamgraph.sparql.result import (
+    QueryResult,
+    Row,
+    Term,
+    merge,
+    qid_of_term,
+    term_bool,
+    term_qid,
+    term_value,
+)
 
 __all__ = [
     "ENGINE_NAMES",
@@ -22,7 +31,9 @@ __all__ = [
     "Term",
     "check_endpoint",
     "get_engine",
+    "in_order",
     "merge",
+    "qid_of_term",
     "term_bool",
     "term_qid",
     "term_value",

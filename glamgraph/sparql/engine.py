@@ -16,10 +16,13 @@ True
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from glamgraph import queries
 from glamgraph._version import __version__
@@ -129,6 +132,14 @@ class Engine(ABC):
         ``../shared/data`` with a per-country cap and known gaps), not complete data."""
         return False
 
+    @property
+    def in_flight(self) -> int:
+        """How many independent queries of one stage a caller may have in flight on this engine
+        at once (see :func:`in_order`): one here (the embedded store answers in-process); a
+        remote engine's own rule is in :attr:`RemoteEngine.in_flight
+        <glamgraph.sparql.remote.RemoteEngine.in_flight>`."""
+        return 1
+
     def supports(self, query: queries.Query) -> bool:
         """Whether this engine may run ``query`` (its ``# engines:`` header; see queries.supports)."""
         return queries.supports(query, self.kind)
@@ -189,10 +200,13 @@ class Engine(ABC):
         vals = list(dict.fromkeys(str(v) for v in values))
         if not vals:
             return self._no_parts(q.name)
-        _, full_text = self.prepare(q, {**params, split: vals})  # every parameter checked first
+        name, full_text = self.prepare(q, {**params, split: vals})  # every parameter checked
         lowest = max(1, floor if floor is not None else self.settings.split_floor)
+        whole = tuple(vals)
 
         def run_part(part: tuple[str, ...]) -> QueryResult:
+            if part == whole:  # the text is the one prepared above
+                return self.select(full_text, name, use_cache=use_cache)
             return self.run(q, use_cache=use_cache, **params, **{split: list(part)})
 
         def halve(part: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -206,7 +220,7 @@ class Engine(ABC):
             return f"{len(part)} value(s) of {split!r} ({shown})"
 
         return self._split(
-            q.name, full_text, tuple(vals), run_part, halve, describe, lowest, on_part, max_depth
+            q.name, full_text, whole, run_part, halve, describe, lowest, on_part, max_depth
         )
 
     def run_split_range(
@@ -246,10 +260,12 @@ class Engine(ABC):
         lo, hi = int(lo), int(hi)
         if hi < lo:
             return self._no_parts(q.name)
-        _, full_text = self.prepare(q, {**params, lo_param: lo, hi_param: hi})
+        name, full_text = self.prepare(q, {**params, lo_param: lo, hi_param: hi})
         lowest = max(1, floor if floor is not None else self.settings.split_floor)
 
         def run_part(part: tuple[int, int]) -> QueryResult:
+            if part == (lo, hi):  # the text is the one prepared above
+                return self.select(full_text, name, use_cache=use_cache)
             return self.run(
                 q, use_cache=use_cache, **params, **{lo_param: part[0], hi_param: part[1]}
             )
@@ -326,6 +342,58 @@ class Engine(ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name} {self.display_url}>"
+
+
+_R = TypeVar("_R")
+
+
+class _Call(Generic[_P, _R]):
+    """One call of :func:`in_order` on a daemon thread, its value or exception kept."""
+
+    def __init__(self, fn: Callable[[_P], _R], arg: _P) -> None:
+        self._fn, self._arg = fn, arg
+        self._value: _R | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True, name="glamgraph-query")
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._fn(self._arg)
+        except BaseException as exc:  # handed to the caller, in order, by result()
+            self._error = exc
+
+    def result(self) -> _R:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+
+def in_order(fn: Callable[[_P], _R], items: Iterable[_P], in_flight: int = 1) -> Iterator[_R]:
+    """``fn(item)`` for each of ``items``, yielded in the items' order, with up to ``in_flight``
+    calls running at once (threads: the wait is the server's).
+
+    For the independent batches of one stage (``Engine.in_flight`` says how many an engine
+    takes). With ``in_flight`` 1 the calls run one after the other on the caller's thread. The
+    first item (in order) whose call fails raises its error when its turn comes: the values
+    before it are yielded first, as if the calls ran one by one; calls already running then end
+    on their own (their results are dropped) and no further call starts.
+
+    >>> list(in_order(lambda x: x * x, range(5), in_flight=2))
+    [0, 1, 4, 9, 16]
+    """
+    if in_flight <= 1:
+        for item in items:
+            yield fn(item)
+        return
+    todo = iter(items)
+    running: deque[_Call[_P, _R]] = deque(_Call(fn, item) for item in islice(todo, in_flight))
+    while running:
+        value = running.popleft().result()
+        for item in islice(todo, 1):  # the next call starts while the caller reads this value
+            running.append(_Call(fn, item))
+        yield value
 
 
 def timed() -> Callable[[], float]:

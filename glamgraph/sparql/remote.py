@@ -60,6 +60,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+import orjson
 from SPARQLWrapper import JSON, POST, SELECT, URLENCODED, SPARQLWrapper
 
 from glamgraph import queries, vocab
@@ -152,9 +153,20 @@ def classify_body(body: bytes, *, endpoint: str, name: str, status: int | None) 
     glamgraph.errors.BadResponse: e: broken response running query q (HTTP 200): truncated or invalid JSON: Unterminated string starting at (char 34 of 39)
     """
     kw: dict[str, Any] = {"endpoint": endpoint, "query_name": name, "status": status}
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        # orjson is stricter than json (no NaN, no invalid UTF-8, no unpaired surrogate, at
+        # most 1,024 levels): what it refuses is parsed by json, which accepts or words the error
+        data = _loads_text(body, kw)
+    return _check_document(data, body, kw)
+
+
+def _loads_text(body: bytes, kw: dict[str, Any]) -> Any:
+    """The body parsed by :mod:`json` (after UTF-8 decoding with replacement), or the error."""
     text = body.decode("utf-8", "replace")
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except RecursionError:
         raise BadResponse(
             "JSON nested too deeply to be a SPARQL result", retryable=False, **kw
@@ -181,6 +193,10 @@ def classify_body(body: bytes, *, endpoint: str, name: str, status: int | None) 
         raise BadResponse(
             f"truncated or invalid JSON: {exc.msg} (char {exc.pos} of {len(text)})", **kw
         ) from None
+
+
+def _check_document(data: Any, body: bytes, kw: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (a parsed body) as SPARQL JSON results, or the error it is."""
     if isinstance(data, dict) and isinstance(data.get("exception"), str):  # QLever error JSON
         if _has_timeout_marker(data["exception"]):
             raise QueryTimeout(
@@ -196,7 +212,7 @@ def classify_body(body: bytes, *, endpoint: str, name: str, status: int | None) 
         or not isinstance(data.get("results"), dict)
         or not isinstance(data["results"].get("bindings"), list)
     ):
-        raise BadResponse(f"JSON without head/results/bindings: {_snippet(text, 100)!r}", **kw)
+        raise BadResponse(f"JSON without head/results/bindings: {_snippet(body, 100)!r}", **kw)
     why = check_bindings(data["head"].get("vars", []), data["results"]["bindings"])
     if why is not None:
         raise BadResponse(f"malformed SPARQL JSON: {why}", retryable=False, **kw)
@@ -270,6 +286,15 @@ DEFAULT_ROW_CAPS: dict[str, int] = {"virtuoso": 10000}
 #: The client's default overall deadline per request, by engine kind (seconds).
 DEFAULT_TIMEOUTS: dict[str, float] = {"wdqs": 65.0, "qlever": 35.0}
 DEFAULT_TIMEOUT_S = 65.0
+#: Queries in flight per endpoint URL when ``Settings.concurrency`` is not set, by engine kind
+#: (two where the server is yours to load; see :attr:`RemoteEngine.in_flight`).
+DEFAULT_IN_FLIGHT: dict[str, int] = {
+    "wdqs": 1,
+    "qlever": 2,
+    "oxigraph": 2,
+    "virtuoso": 2,
+    "generic": 1,
+}
 #: Redirects followed (307/308 only) before giving up.
 MAX_REDIRECTS = 5
 _READ_CHUNK = 64 * 1024
@@ -489,6 +514,7 @@ class RemoteEngine(Engine):
         super().__init__(name, url, settings)
         self.user_agent = self.settings.user_agent("SPARQLWrapper/2")
         self._kind: queries.EngineKind | None = kind
+        self._sent_lock = threading.Lock()
         if self._kind is None and self.settings.engine_kind is not None:
             self._kind = self.settings.engine_kind  # type: ignore[assignment]
 
@@ -525,6 +551,19 @@ class RemoteEngine(Engine):
         return DEFAULT_TIMEOUTS.get(kind or "", DEFAULT_TIMEOUT_S)
 
     @property
+    def in_flight(self) -> int:
+        """Queries in flight to this endpoint URL, across the process: ``Settings.concurrency``,
+        else the kind's default (:data:`DEFAULT_IN_FLIGHT`: one for an endpoint of unknown
+        make). WDQS and the public QLever endpoint always get one (WMF asks for one query at a
+        time; the public QLever is shared likewise), whatever the settings say."""
+        kind = self.kind
+        if kind == "wdqs" or self.url in KNOWN_URLS.values():
+            return 1
+        if self.settings.concurrency is not None:
+            return self.settings.concurrency
+        return DEFAULT_IN_FLIGHT.get(kind, 1)
+
+    @property
     def row_cap(self) -> int | None:
         """The row cap assumed when the server does not announce one (``None``: no cap known)."""
         if self.settings.row_cap is not None:
@@ -552,7 +591,7 @@ class RemoteEngine(Engine):
             throttle.pace(self.url, interval, sleep)
             return self._select(text, name)
 
-        with throttle.slot(self.url, settings.concurrency):
+        with throttle.slot(self.url, self.in_flight):
             return retry.call(attempt, settings)
 
     def _select(self, text: str, name: str) -> QueryResult:
@@ -560,11 +599,12 @@ class RemoteEngine(Engine):
         timeout = self.timeout_s
         cap = self.settings.max_response_bytes
         sw = self._wrapper()
-        sw.setQuery(text)
-        # Always a query (``query=``), never an update: SPARQLWrapper guesses the type from the
-        # text and can be misled by words in comments. An update sent as ``query=`` is a syntax
-        # error to every SPARQL protocol server, never executed (user files are refused before,
-        # by queries.check_query_form).
+        # Always a query (``query=``), never an update: ``setQuery`` would guess the type from
+        # the text (regular expressions over all of it, slow for a query with thousands of
+        # values, and misled by words in comments), so the text and the type are set as is. An
+        # update sent as ``query=`` is a syntax error to every SPARQL protocol server, never
+        # executed (user files are refused before, by queries.check_query_form).
+        sw.queryString = text
         sw.queryType = SELECT
         # SPARQLWrapper builds the request (form body, User-Agent, Accept); it is sent with our
         # opener for an overall deadline, a size cap and the redirect policy (module docstring).
@@ -572,7 +612,8 @@ class RemoteEngine(Engine):
         started = dt.datetime.now(dt.UTC)
         watch = timed()
         deadline = time.monotonic() + timeout
-        self.queries_sent += 1
+        with self._sent_lock:  # in_order may run this engine's queries on two threads
+            self.queries_sent += 1
         watchdog = _Watchdog(timeout)
         try:
             status, headers, body = self._exchange(request, watchdog, deadline, timeout, cap, name)

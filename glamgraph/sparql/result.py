@@ -13,8 +13,10 @@ reads one shape. Helpers turn terms into Python values.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from typing import Any
 from urllib.parse import quote
 
@@ -50,6 +52,8 @@ def check_bindings(vars_: object, rows: object) -> str | None:
         return "head.vars is not a list of names"
     if not isinstance(rows, list):
         return "results.bindings is not a list"
+    if _plain_bindings(rows):
+        return None
     for i, row in enumerate(rows):
         if not isinstance(row, dict):
             return f"row {i} is not an object"
@@ -57,7 +61,7 @@ def check_bindings(vars_: object, rows: object) -> str | None:
             where = f"row {i}, ?{var}"
             if not isinstance(t, dict):
                 return f"{where}: not a term object"
-            if t.get("type") not in TERM_TYPES:
+            if not isinstance(t.get("type"), str) or t["type"] not in TERM_TYPES:
                 return f"{where}: unknown term type {str(t.get('type'))[:40]!r}"
             if not isinstance(t.get("value"), str):
                 return f"{where}: 'value' is not a string"
@@ -72,6 +76,39 @@ def check_bindings(vars_: object, rows: object) -> str | None:
     return None
 
 
+#: A Wikidata item URI longer than this has a QID of more than MAX_QID_DIGITS digits.
+_LONGEST_ITEM_URI = len(vocab.WD) + 1 + MAX_QID_DIGITS
+_ITEM_PREFIX = vocab.WD + "Q"
+
+
+def _plain_bindings(rows: list[Any]) -> bool:
+    """True when every row passes :func:`check_bindings`'s rules (its fast path: one loop, no
+    message built). ``False`` means "look closer": the full check then says why.
+    """
+    types, str_ = TERM_TYPES, str
+    longest, prefix = _LONGEST_ITEM_URI, _ITEM_PREFIX
+    try:
+        for row in rows:
+            if row.__class__ is not dict:
+                return False
+            for t in row.values():
+                if t.__class__ is not dict:
+                    return False
+                v, ty = t["value"], t["type"]
+                if v.__class__ is not str_ or ty not in types:
+                    return False
+                if len(t) != 2 and (
+                    t.get("xml:lang", "").__class__ is not str_
+                    or t.get("datatype", "").__class__ is not str_
+                ):
+                    return False
+                if len(v) > longest and ty == "uri" and v.startswith(prefix):
+                    return False
+    except (KeyError, TypeError):  # a term without type or value; an unhashable type
+        return False
+    return True
+
+
 def term_value(row: Row, var: str) -> str | None:
     """The lexical value of ``var`` in ``row``, or ``None`` when unbound."""
     t = row.get(var)
@@ -84,14 +121,27 @@ def term_qid(row: Row, var: str) -> str | None:
     >>> term_qid({"x": {"type": "uri", "value": "http://www.wikidata.org/entity/Q5"}}, "x")
     'Q5'
     """
-    t = row.get(var)
+    return qid_of_term(row.get(var))
+
+
+_WD_LEN = len(vocab.WD)
+
+
+def qid_of_term(t: Term | None) -> str | None:
+    """The QID of a term that is a Wikidata item URI (``Q`` and ASCII digits), else ``None``.
+
+    >>> qid_of_term({"type": "uri", "value": "http://www.wikidata.org/entity/Q5"})
+    'Q5'
+    >>> qid_of_term({"type": "literal", "value": "http://www.wikidata.org/entity/Q5"}) is None
+    True
+    """
     if t is None or t.get("type") != "uri":
         return None
     v = t["value"]
-    if v.startswith(vocab.WD):
-        tail = v[len(vocab.WD) :]
-        if tail[:1] == "Q" and tail[1:].isascii() and tail[1:].isdigit():
-            return tail
+    if v.startswith(_ITEM_PREFIX):
+        digits = v[_WD_LEN + 1 :]
+        if digits.isdigit() and digits.isascii():
+            return v[_WD_LEN:]
     return None
 
 
@@ -201,6 +251,51 @@ class QueryResult:
         )
 
 
+_VALUE = itemgetter("value")
+
+
+def _row_key(row: Row) -> tuple[tuple[str, str, str, str, str], ...]:
+    """What makes two rows the same: each variable's term type, value, language and datatype."""
+    return tuple(
+        sorted(
+            (k, t.get("type", ""), t.get("value", ""), t.get("xml:lang", ""), t.get("datatype", ""))
+            for k, t in row.items()
+        )
+    )
+
+
+def _distinct_rows(parts: list[list[Row]]) -> list[Row]:
+    """The rows of ``parts``, in order, without the repeats (by :func:`_row_key`).
+
+    A row whose values (sorted, whatever their variables) no other row shares cannot repeat
+    one: it is kept without building its key, which only the others need (a few, if any).
+
+    >>> a = {"x": {"type": "literal", "value": "1"}}
+    >>> b = {"x": {"type": "literal", "value": "1", "xml:lang": "en"}}
+    >>> _distinct_rows([[a, b], [dict(a)]]) == [a, b]
+    True
+    """
+    try:
+        values = [tuple(sorted(map(_VALUE, row.values()))) for rows in parts for row in rows]
+    except (KeyError, TypeError, AttributeError):  # a term without a string value
+        values = []
+    shared = Counter(values)
+    seen: set[tuple[tuple[str, str, str, str, str], ...]] = set()
+    out: list[Row] = []
+    i = 0
+    for rows in parts:
+        for row in rows:
+            if values and shared[values[i]] == 1:
+                out.append(row)
+            else:
+                key = _row_key(row)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(row)
+            i += 1
+    return out
+
+
 def merge(
     results: list[QueryResult], name: str = "", *, query_text: str | None = None
 ) -> QueryResult:
@@ -217,29 +312,12 @@ def merge(
     """
     if not results:
         return QueryResult(vars=(), rows=[], query_name=name, query_text=query_text or "", parts=0)
-    seen: set[tuple[tuple[str, str, str, str, str], ...]] = set()
-    rows: list[Row] = []
     vars_: list[str] = []
     for res in results:
         for v in res.vars:
             if v not in vars_:
                 vars_.append(v)
-        for row in res.rows:
-            key = tuple(
-                sorted(
-                    (
-                        k,
-                        t.get("type", ""),
-                        t.get("value", ""),
-                        t.get("xml:lang", ""),
-                        t.get("datatype", ""),
-                    )
-                    for k, t in row.items()
-                )
-            )
-            if key not in seen:
-                seen.add(key)
-                rows.append(row)
+    rows = _distinct_rows([res.rows for res in results])
     first = results[0]
     texts = tuple(t for r in results for t in (r.part_queries or (r.query_text,)))
     return replace(

@@ -3,8 +3,8 @@
 WMF asks for one query at a time; every engine that talks to the same endpoint URL (whichever
 ``Engine`` object, whichever thread) goes through the same gate:
 
-- :func:`slot` admits at most ``limit`` callers per URL at once (``Settings.concurrency``, 1 by
-  default). A remote engine holds its slot for a whole query *including its retry waits*, so while
+- :func:`slot` admits at most ``limit`` callers per URL at once (the engine's ``in_flight``:
+  ``Settings.concurrency``, else 1 for WDQS and the public endpoints, 2 for an Oxigraph, Virtuoso or QLever server of your own). A remote engine holds its slot for a whole query *including its retry waits*, so while
   one query honours a ``Retry-After`` no other query from this process hits that endpoint.
 - :func:`pace` spaces request starts to the same URL at least ``min_interval`` seconds apart
   (``Settings.min_interval_s``, 1 s by default, 0 in tests).
