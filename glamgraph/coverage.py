@@ -334,6 +334,8 @@ def coverage(
 
     # what a report cites of each result (its rows are let go once they are in the graph)
     cited = [({**r.provenance(), "query_text": r.query_text}, r.query_name) for r in results]
+    # the query-cache entries behind the answer, before the results' rows are let go
+    entries = harvest_store.cache_entries(eng, results) if results else None
     h = dataclasses.replace(h, results=[])
     builder = kg.GraphBuilder()
     while results:
@@ -420,7 +422,7 @@ def coverage(
         without_coordinates=sum(1 for i in h.institutions if i.lat is None or i.lon is None),
         caveats=sample_caveats(units) if sample else [],
         root_classes=tuple((vocab.GLAM_ROOT_COLUMNS.get(r, r), c) for r, c in by_root),
-        cache_entries=harvest_store.cache_entries(eng, results) if results else None,
+        cache_entries=entries,
     )
     log.info(
         "coverage %s: %d units, %d institutions, %d uncovered, %d queries",
