@@ -19,6 +19,8 @@ were, byte for byte; files of the directory that glamgraph did not write are nev
   file of :data:`PARALLEL_ORDER` (heaviest first) until none is left. The child reports back
   through a pipe, its errors are raised here as if written here, and nothing is moved into
   place before both are done (a failed or killed child fails the run, all or nothing as above).
+  ``GLAMGRAPH_WRITE_PROCESSES=1`` (:data:`PROCESSES_ENV`) writes everything in one process (on a
+  machine whose cores are all busy the second process only adds work).
 - The CSV files neutralise cells a spreadsheet would run as formulas (see
   :mod:`glamgraph.export.cells`); ``neutralise=False`` (the CLI's ``--raw-csv``) keeps raw values.
 
@@ -98,6 +100,9 @@ PARALLEL_ORDER: Final = (
 #: Fewer institutions than this and everything is written in one process (a fork costs a few
 #: milliseconds; below a few hundred institutions the files take less).
 PARALLEL_FROM: int = 500
+#: The environment variable that sets how many processes write the files: ``1`` (one) or ``2``
+#: (the default; see the module docstring).
+PROCESSES_ENV: Final = "GLAMGRAPH_WRITE_PROCESSES"
 
 
 @dataclass(frozen=True)
@@ -447,6 +452,8 @@ def _shared(coverage: Coverage, chosen: Sequence[Output]) -> list[Output]:
     enough; else none."""
     if len(coverage.institutions) < PARALLEL_FROM or not sys.platform.startswith("linux"):
         return []  # elsewhere (macOS: system libraries that do not survive a fork) one process
+    if os.environ.get(PROCESSES_ENV, "").strip() == "1":
+        return []
     if threading.active_count() > 1 or len(os.sched_getaffinity(0)) < 2:
         return []
     own = {o.filename: o for o in chosen if o in OUTPUTS}
