@@ -54,6 +54,8 @@ from glamgraph.errors import BadInput, WriteError
 from glamgraph.export.cells import raw_csv
 from glamgraph.export.common import contact_rows, shared_contact_rows
 from glamgraph.export.geojson import to_geojson, to_institutions_geojson
+from glamgraph.export.map_geo import load_shapes
+from glamgraph.export.map_model import map_model
 from glamgraph.export.maps import to_map
 from glamgraph.export.rdf import to_trig
 from glamgraph.export.runinfo import counts, to_run_json
@@ -482,8 +484,7 @@ class _Worker:
         """Fork a child sharing ``outputs``; none: this process writes them all, alone."""
         if not outputs:
             return cls(outputs)
-        # what most files are made of, computed once before the fork: the contact rows
-        contact_rows(coverage, all_regions=all_regions)
+        _prepare(coverage, {o.filename for o in outputs}, all_regions)
         sys.stdout.flush()
         sys.stderr.flush()
         tasks_r, tasks_w = os.pipe()
@@ -556,6 +557,18 @@ class _Worker:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self.tasks_fd = self.results_fd = -1
+
+
+def _prepare(coverage: Coverage, names: set[str], all_regions: bool) -> None:
+    """Compute before the fork what files written by both processes would each compute: the
+    contact rows, the map model, the country shapes (the child inherits them)."""
+    contact_rows(coverage, all_regions=all_regions)
+    if {"map.png", "map.html"} <= names:
+        map_model(coverage)  # its dots are the rows of every region, its shapes loaded
+    elif len(names & {"map.png", "map.html", "institutions.geojson"}) >= 2:
+        contact_rows(coverage, all_regions=True)
+    if len(names & {"map.png", "map.html", "regions.geojson"}) >= 2:
+        load_shapes()
 
 
 def _child(
