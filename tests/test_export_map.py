@@ -370,3 +370,18 @@ def test_html_script_runs_under_its_csp(tmp_path: Path) -> None:
     items = re.findall(r"<li[^>]*>([^<]*)</li>", dom)
     assert len(items) == 2 and items[0].startswith("Latvia") and "WMEE" in items[0]
     assert "leaflet-container" in dom
+
+
+def test_the_model_is_built_once_per_coverage_and_again_when_it_changes() -> None:
+    from glamgraph.export.map_model import map_model
+
+    cov = make_coverage()
+    first = map_model(cov)
+    assert map_model(cov) is first  # map.html and map.png draw the same model
+    cov.caveats = [*cov.caveats, "A new caveat."]
+    second = map_model(cov)
+    assert second is not first and "A new caveat." in second.footer
+    cov.rows = [dataclasses.replace(r, label=r.label + " (new)") for r in cov.rows]
+    assert {r.label for r in map_model(cov).regions} == {
+        r.label + " (new)" for r in make_coverage().rows
+    }

@@ -290,7 +290,11 @@ def test_files_written_by_two_processes_are_the_same_bytes(
 
     monkeypatch.setattr(writer, "PARALLEL_FROM", 10**9)
     write_all(cov, tmp_path / "alone")
-    assert len(forking) == len(forked) + 1  # the third run forked nothing
+    monkeypatch.setattr(writer, "PARALLEL_FROM", 0)
+    monkeypatch.setenv("GLAMGRAPH_WRITE_PROCESSES", "1")
+    write_all(cov, tmp_path / "one")
+    assert len(forking) == len(forked) + 1  # the last two runs forked nothing
+    assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "alone")
     alone = _snapshot(tmp_path / "alone")
     assert set(alone) == ALL_FILES
     assert _snapshot(tmp_path / "shared") == alone

@@ -19,6 +19,8 @@ were, byte for byte; files of the directory that glamgraph did not write are nev
   file of :data:`PARALLEL_ORDER` (heaviest first) until none is left. The child reports back
   through a pipe, its errors are raised here as if written here, and nothing is moved into
   place before both are done (a failed or killed child fails the run, all or nothing as above).
+  ``GLAMGRAPH_WRITE_PROCESSES=1`` (:data:`PROCESSES_ENV`) writes everything in one process (on a
+  machine whose cores are all busy the second process only adds work).
 - The CSV files neutralise cells a spreadsheet would run as formulas (see
   :mod:`glamgraph.export.cells`); ``neutralise=False`` (the CLI's ``--raw-csv``) keeps raw values.
 
@@ -52,6 +54,8 @@ from glamgraph.errors import BadInput, WriteError
 from glamgraph.export.cells import raw_csv
 from glamgraph.export.common import contact_rows, shared_contact_rows
 from glamgraph.export.geojson import to_geojson, to_institutions_geojson
+from glamgraph.export.map_geo import load_shapes
+from glamgraph.export.map_model import map_model
 from glamgraph.export.maps import to_map
 from glamgraph.export.rdf import to_trig
 from glamgraph.export.runinfo import counts, to_run_json
@@ -98,6 +102,9 @@ PARALLEL_ORDER: Final = (
 #: Fewer institutions than this and everything is written in one process (a fork costs a few
 #: milliseconds; below a few hundred institutions the files take less).
 PARALLEL_FROM: int = 500
+#: The environment variable that sets how many processes write the files: ``1`` (one) or ``2``
+#: (the default; see the module docstring).
+PROCESSES_ENV: Final = "GLAMGRAPH_WRITE_PROCESSES"
 
 
 @dataclass(frozen=True)
@@ -447,6 +454,8 @@ def _shared(coverage: Coverage, chosen: Sequence[Output]) -> list[Output]:
     enough; else none."""
     if len(coverage.institutions) < PARALLEL_FROM or not sys.platform.startswith("linux"):
         return []  # elsewhere (macOS: system libraries that do not survive a fork) one process
+    if os.environ.get(PROCESSES_ENV, "").strip() == "1":
+        return []
     if threading.active_count() > 1 or len(os.sched_getaffinity(0)) < 2:
         return []
     own = {o.filename: o for o in chosen if o in OUTPUTS}
@@ -475,8 +484,7 @@ class _Worker:
         """Fork a child sharing ``outputs``; none: this process writes them all, alone."""
         if not outputs:
             return cls(outputs)
-        # what most files are made of, computed once before the fork: the contact rows
-        contact_rows(coverage, all_regions=all_regions)
+        _prepare(coverage, {o.filename for o in outputs}, all_regions)
         sys.stdout.flush()
         sys.stderr.flush()
         tasks_r, tasks_w = os.pipe()
@@ -549,6 +557,18 @@ class _Worker:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self.tasks_fd = self.results_fd = -1
+
+
+def _prepare(coverage: Coverage, names: set[str], all_regions: bool) -> None:
+    """Compute before the fork what files written by both processes would each compute: the
+    contact rows, the map model, the country shapes (the child inherits them)."""
+    contact_rows(coverage, all_regions=all_regions)
+    if {"map.png", "map.html"} <= names:
+        map_model(coverage)  # its dots are the rows of every region, its shapes loaded
+    elif len(names & {"map.png", "map.html", "institutions.geojson"}) >= 2:
+        contact_rows(coverage, all_regions=True)
+    if len(names & {"map.png", "map.html", "regions.geojson"}) >= 2:
+        load_shapes()
 
 
 def _child(
