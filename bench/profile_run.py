@@ -66,6 +66,9 @@ STAGES = (
 #: (module, "function" or "Class.method", stage); a stage of ``None`` is decided per call.
 TARGETS: tuple[tuple[str, str, str | None], ...] = (
     ("glamgraph.sparql.engine", "Engine.select", None),
+    # with requests in flight on threads, the main thread's wait for them (their own time is
+    # counted on their threads as queries, parse, cache write)
+    ("glamgraph.sparql.engine", "_Call.result", "waiting for queries in flight"),
     ("glamgraph.sparql.embedded", "snapshot_engine", "snapshot load"),
     ("glamgraph.sparql.remote", "classify_body", "parse"),
     ("glamgraph.sparql.cache", "Cache.get", "cache read"),

@@ -74,3 +74,26 @@ def test_bad_query_is_a_bad_query_error(world_engine) -> None:  # type: ignore[n
         world_engine.select("SELEKT nothing", "broken")
     q = queries.parse("x", "# title: x\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 1")
     assert len(world_engine.run(q)) == 1
+
+
+def test_a_detected_engine_kind_is_kept_with_the_cache(oxigraph_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A later run served from the query cache sees no Server header, yet writes the texts of
+    the kind detected before (else its dialect, batch sizes and so its cache keys would differ);
+    without the cache nothing is kept or read."""
+    from glamgraph.sparql import Settings, remote
+
+    def fresh_process() -> None:
+        monkeypatch.setattr(remote, "_DETECTED", {})
+        monkeypatch.setattr(remote, "_KEPT", {})
+
+    fresh_process()
+    eng = get_engine(oxigraph_server.url, fallback=[])
+    assert eng.kind == "generic"  # nothing known before the first answer
+    eng.run("region-by-iso", code="NL")
+    assert eng.kind == "oxigraph"
+    fresh_process()
+    later = get_engine(oxigraph_server.url, fallback=[])
+    assert later.kind == "oxigraph"  # before any request: kept with the cache
+    fresh_process()
+    no_cache = get_engine(oxigraph_server.url, Settings(use_cache=False), fallback=[])
+    assert no_cache.kind == "generic"

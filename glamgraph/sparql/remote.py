@@ -64,15 +64,18 @@ import orjson
 from SPARQLWrapper import JSON, POST, SELECT, URLENCODED, SPARQLWrapper
 
 from glamgraph import queries, vocab
+from glamgraph.client import JsonStore
 from glamgraph.client.retry_after import parse_retry_after
 from glamgraph.errors import (
     BadQuery,
     BadResponse,
+    CacheUnusable,
     EndpointUnavailable,
     QueryTimeout,
     RateLimited,
     SparqlError,
 )
+from glamgraph.files import cache_root
 from glamgraph.sparql import retry, throttle
 from glamgraph.sparql.engine import Engine, Settings, timed
 from glamgraph.sparql.result import QueryResult, check_bindings
@@ -302,6 +305,10 @@ _READ_CHUNK = 64 * 1024
 SERVER_KINDS = (("virtuoso", "virtuoso"), ("oxigraph", "oxigraph"), ("qlever", "qlever"))
 _KIND_LOCK = threading.Lock()
 _DETECTED: dict[str, queries.EngineKind] = {}
+#: The client store's folder where a detected kind is kept per endpoint URL, so that a run
+#: served from the query cache (no answer, no ``Server`` header) writes the same query texts.
+KIND_SOURCE = "engines"
+_KEPT: dict[tuple[str, str], queries.EngineKind | None] = {}
 log = logging.getLogger("glamgraph.sparql")
 
 
@@ -526,21 +533,53 @@ class RemoteEngine(Engine):
         if self._kind is not None:
             return self._kind
         with _KIND_LOCK:
-            return _DETECTED.get(self.url, "generic")
+            found = _DETECTED.get(self.url)
+        return found or self._kept_kind() or "generic"
 
     @kind.setter
     def kind(self, value: queries.EngineKind) -> None:
         self._kind = value
+
+    def _kind_store(self) -> JsonStore | None:
+        if not (self.caches and self.settings.use_cache):
+            return None
+        try:
+            return JsonStore(self.settings.cache_dir, KIND_SOURCE, self.settings.cache_ttl_s)
+        except CacheUnusable:
+            return None  # the query cache says so when it is used
+
+    def _kept_kind(self) -> queries.EngineKind | None:
+        """The kind detected by an earlier run (kept with the query cache, same time to live)."""
+        where = (str(cache_root(self.settings.cache_dir)), self.url)
+        with _KIND_LOCK:
+            if where in _KEPT:
+                return _KEPT[where]
+        store = self._kind_store()
+
+        def check(p: Any) -> queries.EngineKind:
+            if not isinstance(p, dict) or p.get("kind") not in queries.ENGINE_KINDS:
+                raise ValueError("not an engine kind")
+            return p["kind"]  # type: ignore[no-any-return]
+
+        kept = store.get((self.url,), check) if store is not None else None
+        with _KIND_LOCK:
+            _KEPT[where] = kept
+        return kept
 
     def _note_server(self, headers: Any) -> None:
         """Learn the engine kind from an answer's ``Server`` header, once per URL."""
         if self._kind is not None or headers is None:
             return
         with _KIND_LOCK:
-            if self.url not in _DETECTED:
-                _DETECTED[self.url] = kind_from_server(headers.get("Server"))
-                if _DETECTED[self.url] != "generic":
-                    log.info("%s: detected engine kind %s", self.name, _DETECTED[self.url])
+            if self.url in _DETECTED:
+                return
+            found = _DETECTED[self.url] = kind_from_server(headers.get("Server"))
+        if found != "generic":
+            log.info("%s: detected engine kind %s", self.name, found)
+        if found != self._kept_kind() and (store := self._kind_store()) is not None:
+            store.put((self.url,), {"kind": found})
+            with _KIND_LOCK:
+                _KEPT[(str(cache_root(self.settings.cache_dir)), self.url)] = found
 
     @property
     def timeout_s(self) -> float:
