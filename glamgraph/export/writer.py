@@ -439,11 +439,12 @@ def _write_outputs(
     shared = _shared(coverage, chosen)
     written: dict[str, bool] = {}
     with _Worker.start(coverage, staging, shared, all_regions) as worker:
-        for output in worker.tasks():
-            written[output.filename] = _write_one(output, coverage, staging, all_regions)
+        # first what only this process writes (the graph) while the child takes the heaviest
         for output in chosen:
             if output not in shared:
                 written[output.filename] = _write_one(output, coverage, staging, all_regions)
+        for output in worker.tasks():
+            written[output.filename] = _write_one(output, coverage, staging, all_regions)
         written.update(worker.join())
     return written
 
