@@ -179,11 +179,12 @@ def test_remote_warm_run_reuses_and_a_refetched_result_computes(
     warm = _remote(oxigraph_server.url, tmp_path / "warm")
     assert computed.calls == 1
     assert {n: warm[n] for n in SAME} == {n: cold[n] for n in SAME}
-    # one query result refetched (its cache file rewritten): the outputs are not reused
-    results = sorted((_isolated_cache / "sparql").glob("*.json"))
-    assert results
-    st = os.stat(results[0])
-    os.utime(results[0], ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    # one query result behind the answer refetched (its cache file rewritten): not reused
+    behind = json.loads(entry.read_text())["payload"]["queries"]
+    victim = _isolated_cache / "sparql" / f"{behind[len(behind) // 2][0]}.json"
+    assert victim.is_file()
+    st = os.stat(victim)
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
     again = _remote(oxigraph_server.url, tmp_path / "again")
     assert computed.calls == 2
     assert again["regions.csv"] == cold["regions.csv"]
