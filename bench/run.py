@@ -299,7 +299,9 @@ def bench_snapshot(rev: Revision, args: argparse.Namespace) -> dict[str, Any]:
         cmd = [sys.executable, "-m", "glamgraph", "coverage", SNAPSHOT_REGION]
         cmd += ["--endpoint", "snapshot", "--out", str(out_dir), "--quiet"]
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            cmd, env=env, cwd=rev.root, capture_output=True, text=True, timeout=600
+        )
         walls.append(time.perf_counter() - t0)
         if proc.returncode != 0:
             tail = " | ".join(proc.stderr.strip().splitlines()[-3:])[:300]
