@@ -251,3 +251,16 @@ def test_prune_removes_stale_entries_and_leftovers_only(
     assert store.prune() == 2 and entry.is_file() and files.is_dir()
     os.utime(entry, (old, old))  # older than the time to live and the grace
     assert store.prune() == 1 and not entry.exists() and not files.exists()
+
+
+def test_an_unusable_cache_folder_does_not_stop_the_offline_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot needs no cache: a cache folder that cannot be made only means nothing is
+    kept (a warning), as before outputs were kept."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("GLAMGRAPH_CACHE_DIR", str(blocker / "cache"))
+    with pytest.warns(CacheWarning, match="outputs are not kept"):
+        out = _run(tmp_path / "out", "Q46", "--endpoint", "snapshot")
+    assert out["regions.csv"]

@@ -51,7 +51,7 @@ from typing import Any, Final
 from glamgraph import harvest_store
 from glamgraph._version import __version__
 from glamgraph.client import CacheWarning, JsonStore
-from glamgraph.errors import WriteError
+from glamgraph.errors import CacheUnusable, WriteError
 from glamgraph.export.writer import RUN_FILE, WriteReport, commit, staged
 from glamgraph.model import Affiliate, Coverage
 from glamgraph.sparql import Engine, Settings
@@ -180,8 +180,16 @@ class OutputStore:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> OutputStore | None:
-        """The store, or ``None`` when the settings do not cache."""
-        return cls(settings) if settings.use_cache else None
+        """The store, or ``None`` when the settings do not cache or its folder is unusable
+        (a :class:`CacheWarning`: reusing outputs only saves time; a run whose queries need
+        the cache still fails there, naming the folder)."""
+        if not settings.use_cache:
+            return None
+        try:
+            return cls(settings)
+        except CacheUnusable as exc:
+            warnings.warn(f"outputs are not kept: {exc}", CacheWarning, 2)
+            return None
 
     def key(self, request: Request, data: Sequence[str]) -> tuple[str, ...]:
         """The entry's key: format, glamgraph's files, the request and the data's identity."""
