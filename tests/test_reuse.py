@@ -151,6 +151,32 @@ def test_a_damaged_kept_file_is_discarded_and_the_run_computes(
     assert computed.calls == 2
 
 
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        (lambda p: p["counts"].update(regions="many"), "a count that is not a number"),
+        (lambda p: p["queries"].append(["k", "big", 1]), "a query entry"),
+        (lambda p: p.update(files={}), "files is not a list"),
+    ],
+)
+def test_a_manifest_with_wrong_types_is_discarded_not_a_traceback(
+    damage: Any,
+    why: str,
+    tmp_path: Path,
+    _isolated_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    computed = _Counting(monkeypatch)
+    _run(tmp_path / "a", "Q46", "--endpoint", "snapshot")
+    (entry,) = _entries(_isolated_cache)
+    doc = json.loads(entry.read_text())
+    damage(doc["payload"])
+    entry.write_text(json.dumps(doc))
+    with pytest.warns(CacheWarning, match=why):
+        _run(tmp_path / "b", "Q46", "--endpoint", "snapshot")
+    assert computed.calls == 2
+
+
 def test_a_manifest_naming_a_file_outside_its_folder_is_refused(
     tmp_path: Path, _isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -220,6 +220,16 @@ class OutputStore:
                     raise ValueError("a file without a sha256")
             if not isinstance(p.get("summary"), str) or not isinstance(p.get("counts"), dict):
                 raise ValueError("summary or counts missing")
+            if not all(type(v) is int for v in p["counts"].values()):
+                raise ValueError("a count that is not a number")
+            for q in p["queries"]:
+                if not (
+                    isinstance(q, list)
+                    and len(q) == 3
+                    and isinstance(q[0], str)
+                    and all(type(v) is int for v in q[1:])
+                ):
+                    raise ValueError("a query entry that is not [key, size, mtime]")
             return p
 
         return self.store.get(key, check)
