@@ -7,8 +7,6 @@ classes and the query results behind them) as one compact JSON entry of the clie
 on-disk store (:class:`~glamgraph.client.JsonStore`, source ``harvest``), never pickled: every
 distinct SPARQL term and row shape of the results is written once and the rows as indices into
 them (a 100k-institution world: 46 MB instead of 108 MB; a term read back is one object).
-Beside it, a small index entry (source ``harvest_index``) lists the query-cache entries behind
-it, readable without the entry (:func:`cached_index`).
 
 An entry is served only when nothing it was built from changed:
 
@@ -45,7 +43,6 @@ from glamgraph import harvest as hv
 from glamgraph import ids, queries, vocab
 from glamgraph._version import __version__
 from glamgraph.client import CacheWarning, JsonStore, paused_gc
-from glamgraph.client.store import key_digest
 from glamgraph.model import Institution, Records, Region, Unplaced
 from glamgraph.progress import Progress
 from glamgraph.sparql import Engine, QueryResult
@@ -55,9 +52,6 @@ log = logging.getLogger(__name__)
 
 #: The store's sub-folder.
 SOURCE: Final = "harvest"
-#: The sub-folder of each entry's index: its key's digest and the query-cache entries behind it,
-#: small enough to read without the entry (:func:`cached_index`).
-INDEX_SOURCE: Final = "harvest_index"
 #: The payload's format; a change makes every older entry a miss.
 FORMAT: Final = "glamgraph-harvest/2"
 #: The code the harvest's answer depends on, beside the query files.
@@ -95,12 +89,12 @@ def _chain(engine: Engine) -> tuple[Engine, ...]:
     return tuple(getattr(engine, "engines", None) or (engine,))
 
 
-def _store(engine: Engine, source: str = SOURCE) -> JsonStore | None:
+def _store(engine: Engine) -> JsonStore | None:
     """The harvest store for ``engine``, or ``None`` when its results are not cached."""
     chain = _chain(engine)
     if not engine.settings.use_cache or not all(e.cache() is not None for e in chain):
         return None
-    return JsonStore(engine.settings.cache_dir, source, engine.settings.cache_ttl_s)
+    return JsonStore(engine.settings.cache_dir, SOURCE, engine.settings.cache_ttl_s)
 
 
 def _key(
@@ -410,41 +404,5 @@ def cached_harvest(
         oldest = min(r.started for r in h.results)
         with paused_gc():
             payload = to_payload(h, entries)
-        if store.put(key, payload, saved_at=oldest) is not None:
-            index = _store(engine, INDEX_SOURCE)
-            if index is not None:
-                digest = key_digest(key)
-                index.put(key, {"entry": digest, "queries": entries}, saved_at=oldest)
+        store.put(key, payload, saved_at=oldest)
     return h
-
-
-def cached_index(
-    region: str | Region,
-    engine: Engine,
-    *,
-    lang: str | Sequence[str] = ("en", "mul"),
-    roots: Sequence[str] | None = None,
-    lookalikes: Sequence[str] | None = None,
-) -> tuple[str, list[list[Any]]] | None:
-    """The digest of the harvest entry :func:`cached_harvest` would look up with the same
-    arguments, and the query-cache entries behind it (``[key, size, mtime_ns]``), read from the
-    entry's small index without reading the entry; ``None`` when there is no fresh index or
-    the engine does not cache. An index only says what the entry was built from when written:
-    whether the entry is still there and served is :func:`cached_harvest`'s to decide."""
-    index = _store(engine, INDEX_SOURCE)
-    if index is None:
-        return None
-    langs = tuple(dict.fromkeys((*ids.parse_langs(lang), "mul", "en")))
-    key = _key(region, engine, langs, roots, lookalikes)
-
-    def check(payload: Any) -> tuple[str, list[list[Any]]]:
-        if not isinstance(payload, dict) or payload.get("entry") != key_digest(key):
-            raise ValueError("not the index of this harvest entry")
-        queries = payload["queries"]
-        if not isinstance(queries, list) or not all(
-            isinstance(q, list) and len(q) == 3 for q in queries
-        ):
-            raise TypeError("queries is not a list of [key, size, mtime_ns]")
-        return str(payload["entry"]), queries
-
-    return index.get(key, check)
