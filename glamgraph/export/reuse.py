@@ -109,11 +109,8 @@ def file_digest(path: str | os.PathLike[str] | None) -> str:
     """
     if path is None:
         return ""
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def snapshot_identity(path: str | os.PathLike[str]) -> str:

@@ -54,11 +54,9 @@ def counts(coverage: Coverage, *, all_regions: bool = False) -> dict[str, int]:
 
 def file_entry(path: Path) -> dict[str, Any]:
     """Name, size and SHA-256 of one output file."""
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            digest.update(chunk)
-    return {"name": path.name, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    return {"name": path.name, "bytes": path.stat().st_size, "sha256": digest}
 
 
 def run_info(
