@@ -393,6 +393,7 @@ def _check_endpoint(run: _Run) -> None:
     # details and chains
     for name, key, pool, batch_size in (
         ("institution-details", "item", items, harvest.DETAIL_BATCH),
+        ("institution-contacts", "item", items, harvest.DETAIL_BATCH),
         ("admin-parents", "admin", admins or countries, harvest.ADMIN_BATCH),
     ):
         if not pool:

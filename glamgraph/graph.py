@@ -354,6 +354,7 @@ ROW_CONVERTERS: dict[str, RowsConverter] = {
     "institutions-without-country": _rows_institutions,
     "institutions-of-classes": _rows_institutions,
     "institution-details": _rows_details,
+    "institution-contacts": _rows_details,
     "admin-parents": _rows_admin,
     "countries-of-continent": _rows_regions("country"),
     "subdivisions-of-country": _rows_regions("unit"),

@@ -20,7 +20,9 @@ The plan (never ``wdt:P31/wdt:P279*`` per country):
 4. **Historical countries**: institutions whose only country is a historical one (or that have
    none) are reported apart (:class:`~glamgraph.model.Unplaced`), never counted.
 5. **Details** in batches: ``labels`` in the user's languages, then ``institution-details``:
-   classes, ``P131``, coordinates, website, email, phone, street address.
+   classes, ``P131``, coordinates, website, email, phone, street address. For a continent or the
+   world, ``institution-contacts`` instead: the same without classes and ``P131``, which step 2
+   brought already (each term a server writes out is work for it, and they were half the rows).
 
 The independent batches of one stage (institutions, one chain level, details, class labels) go
 out with up to ``Engine.in_flight`` requests at once (one on WDQS, two on a server of your own:
@@ -45,7 +47,7 @@ from __future__ import annotations
 import logging
 import math
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
@@ -77,6 +79,10 @@ CLASS_BATCH_BY_KIND: Final[Mapping[str, int]] = {
     "embedded": 1000,
     "generic": 1000,
 }
+#: The fewest institutions queries of a world or continent, by engine kind: the servers that
+#: take two queries in flight (``glamgraph.sparql.remote.DEFAULT_IN_FLIGHT``) get their work in
+#: parts that keep both busy (see :func:`class_batches`); one query elsewhere.
+CLASS_PARTS_BY_KIND: Final[Mapping[str, int]] = {"qlever": 4, "oxigraph": 4, "virtuoso": 4}
 #: The class batch of an engine whose kind is not in :data:`CLASS_BATCH_BY_KIND`.
 CLASS_BATCH = 250
 ADMIN_BATCH = 250
@@ -180,7 +186,12 @@ def class_batches(classes: Sequence[str], engine: Engine, roots: Iterable[str]) 
     """``classes`` cut into the batches the institutions queries send to ``engine``.
 
     On WDQS (anywhere in the chain) each root comes first, alone: most items sit on the roots
-    themselves (museum, library...), and a batch holding several of them would time out.
+    themselves (museum, library...), and a batch holding several of them would time out. The
+    engines of :data:`CLASS_PARTS_BY_KIND` get at least that many parts, the roots dealt out
+    first, one per part, then the other classes: with queries in flight the first stage of a
+    world-wide harvest is shared by the server's cores, instead of one query on one core while
+    the client waits (Oxigraph, 100k items: one query, 7 s). The parts follow the engine's kind,
+    not ``Settings.concurrency``, so a run with another concurrency asks the same queries.
 
     >>> from glamgraph.sparql import get_engine, Settings
     >>> eng = get_engine("wdqs", Settings(use_cache=False))
@@ -190,11 +201,25 @@ def class_batches(classes: Sequence[str], engine: Engine, roots: Iterable[str]) 
     [['Q1', 'Q2', 'Q3']]
     >>> class_batch(get_engine("snapshot")) >= 1000
     True
+    >>> own = get_engine("http://127.0.0.1:9/q", Settings(use_cache=False, engine_kind="oxigraph"))
+    >>> class_batches(["Q1", "Q2", "Q3", "Q4", "Q5"], own, roots=["Q4", "Q5"])
+    [['Q4', 'Q3'], ['Q5'], ['Q1'], ['Q2']]
     """
     size = class_batch(engine)
-    if "wdqs" not in engine_kinds(engine):
-        return [list(part) for part in chunks(list(classes), size)]
-    alone = [c for c in dict.fromkeys(roots) if c in set(classes)]
+    kept = set(classes)
+    alone = [c for c in dict.fromkeys(roots) if c in kept]
+    kinds = engine_kinds(engine)
+    if "wdqs" not in kinds:
+        least = min(CLASS_PARTS_BY_KIND.get(k, 1) for k in kinds)
+        if least <= 1:
+            return [list(part) for part in chunks(list(classes), size)]
+        dealt = [*alone, *(c for c in classes if c not in set(alone))]
+        parts: list[list[str]] = [
+            [] for _ in range(min(len(dealt), max(math.ceil(len(dealt) / size), least)))
+        ]
+        for i, c in enumerate(dealt):
+            parts[i % len(parts)].append(c)
+        return parts
     rest = [c for c in classes if c not in set(alone)]
     return [[c] for c in alone] + [list(part) for part in chunks(rest, size)]
 
@@ -523,6 +548,10 @@ class Candidates:
     hist_items: dict[str, set[str]] = field(default_factory=dict)
     #: items without P17 (QID -> their P131 targets)
     no_p17: dict[str, set[str]] = field(default_factory=dict)
+    #: by class (a continent or the world): every item's GLAM classes and P131 targets as the
+    #: institutions query gave them, so its details query need not ask for them again
+    types: dict[str, set[str]] = field(default_factory=dict)
+    admins: dict[str, set[str]] = field(default_factory=dict)
 
 
 def fetch_candidates(
@@ -545,10 +574,7 @@ def fetch_candidates(
             engine,
             plan.batches,
             set(plan.countries),
-            found.historical,
-            found.item_countries,
-            found.hist_items,
-            found.no_p17,
+            found,
             results,
             tick,
         )
@@ -628,14 +654,16 @@ def assemble(
     labels_of = dict(type_labels)
     institutions: list[Institution] = []
     outside = 0
+    # the unit rows are countries: an item's units are its countries among them
+    by_country = reg.kind in ("world", "continent") or (
+        reg.kind == "country" and unit_ids == {reg.qid}
+    )
     for item in sorted(placed.item_countries, key=_qid_key):
         d = details.get(item, {})
-        if reg.kind in ("world", "continent") or (reg.kind == "country" and unit_ids == {reg.qid}):
-            item_units = tuple(sorted(placed.item_countries[item] & unit_ids, key=_qid_key))
+        if by_country:
+            item_units = _qids(placed.item_countries[item] & unit_ids)
         else:
-            item_units = tuple(
-                sorted(chains.reaches(d.get("admin", set()), unit_ids), key=_qid_key)
-            )
+            item_units = _qids(chains.reaches(d.get("admin", set()), unit_ids))
             if reg.kind == "subdivision" and not item_units:
                 continue  # in the country, not in this subdivision
         if not item_units:
@@ -711,7 +739,21 @@ def harvest(
         # 5. details of every placed and unplaced item
         todo = sorted(placed.item_countries.keys() | placed.unplaced.keys(), key=_qid_key)
         ticker.expect(math.ceil(len(todo) / detail_batch(engine)) + 1)
-        details = _details(engine, todo, plan.langs, results, ticker.tick)
+        if plan.by_class:
+            # the institutions query gave each item's GLAM classes and P131 targets already
+            details = _details(
+                engine, todo, plan.langs, results, ticker.tick, query="institution-contacts"
+            )
+            for q in todo:
+                d = details.get(q)
+                if d is None:
+                    d = details[q] = {}
+                if q in found.types:
+                    d["type"] = found.types[q]
+                if found.admins.get(q):
+                    d["admin"] = found.admins[q]
+        else:
+            details = _details(engine, todo, plan.langs, results, ticker.tick)
         # subdivision membership through the P131 chain (unit rows below the country level)
         if plan.region.kind in ("country", "subdivision"):
             chains.walk({q: details.get(q, {}).get("admin", set()) for q in placed.item_countries})
@@ -745,24 +787,53 @@ def harvest(
     )
 
 
+def _qid_memo() -> Callable[[dict[str, str] | None], str | None]:
+    """:func:`~glamgraph.sparql.qid_of_term` with the QID of each item URI worked out once (an
+    item's URI recurs on each of its rows).
+
+    >>> qid = _qid_memo()
+    >>> qid({"type": "uri", "value": "http://www.wikidata.org/entity/Q5"})
+    'Q5'
+    >>> qid({"type": "literal", "value": "http://www.wikidata.org/entity/Q5"}) is None
+    True
+    """
+    memo: dict[str, str | None] = {}
+
+    def qid(t: dict[str, str] | None) -> str | None:
+        if t is None or t.get("type") != "uri":
+            return None
+        v = t["value"]
+        q = memo.get(v, "")
+        if q == "":
+            q = memo[v] = qid_of_term(t)
+        return q
+
+    return qid
+
+
 def _institutions_of_classes(
     engine: Engine,
     batches: Sequence[Sequence[str]],
     countries: set[str],
-    historical: set[str],
-    item_countries: dict[str, set[str]],
-    hist_items: dict[str, set[str]],
-    no_p17: dict[str, set[str]],
+    found: Candidates,
     results: list[QueryResult],
     tick: Callable[[], None],
 ) -> None:
-    """``institutions-of-classes`` per class batch, its rows sorted into the three dicts.
+    """``institutions-of-classes`` per class batch, its rows sorted into ``found``.
 
     ``item_countries``: items with a P17 among ``countries``; ``hist_items``: with a P17 among
-    ``historical``; ``no_p17``: items with no P17 at all, with their P131 targets. An item whose
-    P17 is elsewhere is in none of them.
+    the historical countries; ``no_p17``: items with no P17 at all, with their P131 targets. An
+    item whose P17 is elsewhere is in none of them. ``types`` and ``admins`` get every item's
+    GLAM classes and P131 targets.
     """
     with_p17: set[str] = set()
+    historical, item_countries, hist_items = (
+        found.historical,
+        found.item_countries,
+        found.hist_items,
+    )
+    no_p17, types, admins_of = found.no_p17, found.types, found.admins
+    qid = _qid_memo()  # the same country, class and admin terms recur on many rows
 
     def run(part: Sequence[str]) -> QueryResult:
         return engine.run_split("institutions-of-classes", split="class", values=list(part))
@@ -771,19 +842,28 @@ def _institutions_of_classes(
         results.append(res)
         tick()
         for row in res.rows:
-            item = qid_of_term(row.get("item"))
+            item = qid(row.get("item"))
             if item is None:
                 continue
+            c = qid(row.get("class"))
+            if c is not None:
+                item_types = types.get(item)
+                if item_types is None:
+                    types[item] = {c}
+                else:
+                    item_types.add(c)
+            a = qid(row.get("admin"))
+            item_admins = admins_of.get(item)
+            if item_admins is None:
+                item_admins = admins_of[item] = set()
+            if a is not None:
+                item_admins.add(a)
             country = row.get("country")
             if country is None:
-                admins = no_p17.get(item)
-                if admins is None:
-                    admins = no_p17[item] = set()
-                if (a := qid_of_term(row.get("admin"))) is not None:
-                    admins.add(a)
+                no_p17.setdefault(item, item_admins)
                 continue
             with_p17.add(item)  # any P17, even an "unknown value" that is no item
-            c = qid_of_term(country)
+            c = qid(country)
             if c in countries:
                 item_countries.setdefault(item, set()).add(c)
             elif c in historical:
@@ -840,14 +920,17 @@ def _details(
     langs: Sequence[str],
     results: list[QueryResult],
     tick: Callable[[], None],
+    query: str = "institution-details",
 ) -> dict[str, dict[str, Any]]:
+    """``labels`` and ``query`` (``institution-details``, or ``institution-contacts`` when the
+    institutions query gave the classes and P131 targets) over ``items`` in batches."""
     out: dict[str, dict[str, Any]] = {}
     # labels come from their own query: a language VALUES block inside the details UNION made
     # Oxigraph scan every label of the store per batch (0.9 s against 0.02 s at 100k items)
     calls = [
         (name, list(part))
         for part in chunks(items, detail_batch(engine))
-        for name in ("labels", "institution-details")
+        for name in ("labels", query)
     ]
 
     def run(call: tuple[str, list[str]]) -> QueryResult:
@@ -856,27 +939,32 @@ def _details(
             return engine.run_split(name, split="item", values=part, langs=list(langs))
         return engine.run_split(name, split="item", values=part)
 
+    qid = _qid_memo()
     for (name, _), res in zip(calls, in_order(run, calls, engine.in_flight), strict=True):
         results.append(res)
         if name == "labels":
             for row in res.rows:
-                item, t = qid_of_term(row.get("item")), row.get("label")
+                item, t = qid(row.get("item")), row.get("label")
                 if item is not None and t is not None:
                     labels_ = out.setdefault(item, {}).setdefault("labels", {})
                     labels_[t.get("xml:lang", "")] = t.get("value", "")
             continue
         tick()
-        _detail_rows(res.rows, out)
+        _detail_rows(res.rows, out, qid)
     return out
 
 
-def _detail_rows(rows: Iterable[Row], out: dict[str, dict[str, Any]]) -> None:
+def _detail_rows(
+    rows: Iterable[Row],
+    out: dict[str, dict[str, Any]],
+    qid: Callable[[dict[str, str] | None], str | None] = qid_of_term,
+) -> None:
     """The rows of one ``institution-details`` result into ``out`` (QID -> field -> values)."""
     for row in rows:
         f, t = row.get("field"), row.get("value")
         if f is None or t is None:
             continue
-        item = qid_of_term(row.get("item"))
+        item = qid(row.get("item"))
         field_ = f.get("value")
         if item is None or field_ is None:
             continue
@@ -936,6 +1024,23 @@ def _strip(prefix: str, values: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+def _qids(values: Collection[str] | None) -> tuple[str, ...]:
+    """QIDs in QID-number order (most sets a harvest meets hold one, which needs no sort).
+
+    >>> _qids({"Q10", "Q9"}), _qids({"Q5"}), _qids(None)
+    (('Q9', 'Q10'), ('Q5',), ())
+    """
+    if not values:
+        return ()
+    if len(values) == 1:
+        return tuple(values)
+    return tuple(sorted(values, key=_qid_key))
+
+
+def _sorted(values: Collection[Any] | None) -> tuple[Any, ...]:
+    return tuple(sorted(values)) if values else ()
+
+
 def _institution(
     qid: str,
     d: dict[str, Any],
@@ -947,24 +1052,30 @@ def _institution(
     path: tuple[str, ...],
 ) -> Institution:
     label, label_lang = _best_label(d.get("labels", {}), langs, qid)
-    types = tuple(sorted(d.get("type", set()) & glam, key=_qid_key))
-    points = sorted(p for w in d.get("coord", set()) if (p := ids.parse_point(w)) is not None)
-    lat, lon = points[0] if points else (None, None)
+    item_types = d.get("type")
+    types = _qids(item_types & glam) if item_types else ()
+    lat: float | None = None
+    lon: float | None = None
+    if coords := d.get("coord"):
+        points = sorted(p for w in coords if (p := ids.parse_point(w)) is not None)
+        if points:
+            lat, lon = points[0]
+    emails, phones = d.get("email"), d.get("phone")
     return Institution(
         qid=qid,
         label=label,
         types=types,
-        countries=tuple(sorted(countries, key=_qid_key)),
+        countries=_qids(countries),
         units=units,
-        websites=tuple(sorted(d.get("website", set()))),
-        emails=_strip("mailto:", d.get("email", set())),
-        phones=_strip("tel:", d.get("phone", set())),
-        addresses=tuple(sorted(d.get("address", set()))),
+        websites=_sorted(d.get("website")),
+        emails=_strip("mailto:", emails) if emails else (),
+        phones=_strip("tel:", phones) if phones else (),
+        addresses=_sorted(d.get("address")),
         lat=lat,
         lon=lon,
         type_labels=tuple(type_labels.get(t, t) for t in types),
         label_lang=label_lang,
-        admin=tuple(sorted(d.get("admin", set()), key=_qid_key)),
+        admin=_qids(d.get("admin")),
         country_path=path,
     )
 

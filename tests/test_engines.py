@@ -35,6 +35,7 @@ def test_same_rows_from_server_and_embedded_store(world_engine, server_engine) -
         ),
         ("region-by-iso", {"code": "NL"}),
         ("institution-details", {"item": ["Q9000001", "Q9000025"]}),
+        ("institution-contacts", {"item": ["Q9000001", "Q9000025"]}),
         ("labels", {"item": ["Q9000001", "Q9000025"], "langs": ["fr", "en", "ar"]}),
     ]
     for name, params in cases:

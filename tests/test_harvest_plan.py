@@ -41,6 +41,12 @@ def _table(h: harvest.Harvest) -> tuple[object, ...]:
     )
 
 
+def _details(i: object) -> tuple[object, ...]:
+    fields = ("label", "label_lang", "types", "type_labels", "admin", "websites", "emails")
+    fields += ("phones", "addresses", "lat", "lon")
+    return tuple(getattr(i, f) for f in fields)
+
+
 def test_a_continent_is_fetched_by_class_without_countries(europe_generic) -> None:  # type: ignore[no-untyped-def]
     fetched = [r for r in europe_generic.results if r.query_name in FETCH]
     assert [r.query_name for r in fetched] == ["institutions-of-classes"]  # one batch here
@@ -63,6 +69,24 @@ def test_wdqs_gets_small_batches_roots_alone_and_the_same_table(  # type: ignore
     assert not any("VALUES ?country" in r.query_text for r in europe_wdqs.results)
 
 
+def test_a_server_of_your_own_gets_parts_for_its_cores_and_the_same_table(  # type: ignore[no-untyped-def]
+    europe_generic,
+) -> None:
+    own = harvest.harvest("Q46", _engine("oxigraph"), lang="en", quiet=True)
+    assert _table(own) == _table(europe_generic)
+    parts = [r for r in own.results if r.query_name == "institutions-of-classes"]
+    assert len(parts) == min(len(own.classes.glam), harvest.CLASS_PARTS_BY_KIND["oxigraph"])
+    sizes = [r.query_text.split("VALUES ?class {")[1].split("}")[0].split() for r in parts]
+    assert sorted(c for s in sizes for c in s) == sorted(f"wd:{c}" for c in own.classes.glam)
+    glam_roots = [f"wd:{r}" for r in vocab.DEFAULT_GLAM_ROOTS if r in own.classes.glam]
+    # the roots (where most items sit) are dealt out first: as few roots per part as can be
+    per_part = [sum(1 for r in glam_roots if r in s) for s in sizes]
+    assert max(per_part) - min(per_part) <= 1, per_part
+    # the institutions of a continent's items already came with their classes and P131 targets
+    assert "institution-details" not in {r.query_name for r in own.results}
+    assert "institution-contacts" in {r.query_name for r in own.results}
+
+
 def test_continent_plan_agrees_with_the_per_country_plan(europe_generic) -> None:  # type: ignore[no-untyped-def]
     """Each country of Europe, harvested on its own (one-country plan), has the institutions the
     continent plan placed in it."""
@@ -72,6 +96,11 @@ def test_continent_plan_agrees_with_the_per_country_plan(europe_generic) -> None
         got = {i.qid for i in alone.institutions}
         want = {i.qid for i in europe_generic.institutions if unit.qid in i.countries}
         assert got == want, unit.qid
+        # the same details, though the continent's classes and P131 targets came with its
+        # institutions query and the country's with institution-details
+        by_qid = {i.qid: i for i in europe_generic.institutions}
+        for i in alone.institutions:
+            assert _details(i) == _details(by_qid[i.qid]), i.qid
         names = {r.query_name for r in alone.results} & FETCH
         assert names == {"institutions-by-class-and-country", "institutions-without-country"}
 

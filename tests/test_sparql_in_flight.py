@@ -136,7 +136,8 @@ def test_a_harvest_with_two_in_flight_is_the_same_harvest(
 
 
 class _RefuseDetails(fp.Fault):
-    """A 400 for the details query of every batch but the first; every other query passes."""
+    """A 400 for the details query (a continent's: ``institution-contacts``) of every batch but the
+    first; every other query passes."""
 
     name = "refuse-details"
 
@@ -145,7 +146,7 @@ class _RefuseDetails(fp.Fault):
         self.lock = threading.Lock()
 
     def respond(self, h: Any, rec: fp.Recorded) -> None:
-        if "institution-details" in rec.query:
+        if "institution-contacts" in rec.query:
             with self.lock:
                 self.seen += 1
                 first = self.seen == 1
@@ -162,6 +163,6 @@ def test_a_failing_batch_fails_the_harvest_as_with_one_in_flight(
     proxy.always(_RefuseDetails())
     with pytest.raises(BadQuery) as info:
         _harvest(proxy.url, monkeypatch, concurrency=in_flight)
-    assert info.value.query_name == "institution-details"
-    details = [r for r in proxy.requests if "institution-details" in r.query]
+    assert info.value.query_name == "institution-contacts"
+    details = [r for r in proxy.requests if "institution-contacts" in r.query]
     assert len(details) == 2  # the first batch's, then the refused one: nothing after it
