@@ -406,7 +406,8 @@ def refuse_update(text: str, *, name: str = "query") -> None:
     ...
     glamgraph.errors.BadInput: raw: a SPARQL Update, not a query: glamgraph never writes to an endpoint
     """
-    if _UPDATE_WORD.search(_NOT_CODE.sub(" ", text)) is None:
+    # no update keyword anywhere (the usual case) needs no look at what is code
+    if _UPDATE_WORD.search(text) is None or _UPDATE_WORD.search(_NOT_CODE.sub(" ", text)) is None:
         return
     check_query_form(text, ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"), name=name)
 
