@@ -42,7 +42,7 @@ from typing import Any, Final
 from glamgraph import harvest as hv
 from glamgraph import ids, queries, vocab
 from glamgraph._version import __version__
-from glamgraph.client import CacheWarning, JsonStore, paused_gc
+from glamgraph.client import CacheWarning, JsonStore, background, paused_gc
 from glamgraph.model import Institution, Records, Region, Unplaced
 from glamgraph.progress import Progress
 from glamgraph.sparql import Engine, QueryResult
@@ -56,6 +56,10 @@ SOURCE: Final = "harvest"
 FORMAT: Final = "glamgraph-harvest/2"
 #: The code the harvest's answer depends on, beside the query files.
 _CODE: Final = ("harvest.py", "regions.py", "vocab.py", "model.py", "ids.py", "queries.py")
+
+#: From this many institutions a harvest's entry is written by a forked child while the run
+#: goes on (:func:`glamgraph.client.background.detach`); below, here and now.
+BACKGROUND_FROM: int = 5000
 
 _code_digest: str | None = None
 
@@ -361,6 +365,7 @@ def cached_harvest(
         h = cached_harvest("Q46", get_engine("qlever"), lang="fr,en", quiet=True)
     """
     store = _store(engine)
+    background.wait()  # an entry a child of this process is writing may be the one asked for
     if store is None:
         return hv.harvest(
             region,
@@ -402,7 +407,17 @@ def cached_harvest(
     entries = cache_entries(engine, h.results)
     if entries is not None and h.results:
         oldest = min(r.started for r in h.results)
-        with paused_gc():
-            payload = to_payload(h, entries)
-        store.put(key, payload, saved_at=oldest)
+
+        def keep() -> None:
+            with paused_gc():
+                payload = to_payload(h, entries)
+            store.put(key, payload, saved_at=oldest)
+
+        # a big entry is written by a forked child while the run goes on (nothing in this run
+        # reads it again): about 4 s at 100k institutions
+        background.detach(
+            keep,
+            wanted=len(h.institutions) >= BACKGROUND_FROM,
+            what=f"writing the harvest cache entry of {h.region.qid}",
+        )
     return h

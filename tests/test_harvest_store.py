@@ -172,3 +172,68 @@ def test_an_edited_query_file_is_another_key(
     details.write_text(details.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     monkeypatch.setattr(harvest_store, "_code_digest", None)
     assert harvest_store.code_digest() != before
+
+
+def test_a_big_entry_is_written_by_a_child_and_is_the_same_entry(
+    oxigraph_server: Any, tmp_path: Path, _isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From BACKGROUND_FROM institutions a forked child writes the entry while the run goes on;
+    the entry is the one this process would have written, and the next run is served from it."""
+    import threading
+
+    from glamgraph.client import background
+
+    if threading.active_count() > 1:
+        pytest.skip("another thread runs in this test process: glamgraph would not fork")
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(background.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(background.os, "fork", fork)
+    monkeypatch.setenv("GLAMGRAPH_WRITE_PROCESSES", "1")  # one process: no fork at all
+    # both runs below then find the same query cache and class closure (kept in the process)
+    _coverage(oxigraph_server.url, tmp_path / "first")
+    for old in (_isolated_cache / harvest_store.SOURCE).glob("*.json"):
+        old.unlink()
+    _coverage(oxigraph_server.url, tmp_path / "here")
+    assert not forked
+    (entry,) = (_isolated_cache / harvest_store.SOURCE).glob("*.json")
+    here = json.loads(entry.read_bytes())["payload"]
+    entry.unlink()
+
+    monkeypatch.delenv("GLAMGRAPH_WRITE_PROCESSES")
+    monkeypatch.setattr(harvest_store, "BACKGROUND_FROM", 0)
+    built = _Counting(monkeypatch)
+    cold = _coverage(oxigraph_server.url, tmp_path / "cold")
+    assert len(forked) >= 1 and built.calls == 1  # the entry's child (the writer may fork too)
+    background.wait()
+    (entry,) = (_isolated_cache / harvest_store.SOURCE).glob("*.json")
+    assert json.loads(entry.read_bytes())["payload"] == here
+    warm = _coverage(oxigraph_server.url, tmp_path / "warm")
+    assert built.calls == 1 and warm == cold
+
+
+def test_a_child_that_fails_reports_one_line_and_the_run_goes_on(
+    capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from glamgraph.client import background
+
+    if threading.active_count() > 1:
+        pytest.skip("another thread runs in this test process: glamgraph would not fork")
+    monkeypatch.setattr(background.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+
+    def fail() -> None:
+        raise OSError("No space left on device")
+
+    assert background.detach(fail, what="writing an entry") is True
+    background.wait()
+    err = capfd.readouterr().err
+    assert err == "glamgraph: warning: writing an entry failed: No space left on device\n"

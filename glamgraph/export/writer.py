@@ -42,7 +42,6 @@ import shutil
 import signal
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +49,7 @@ from typing import Final, Literal
 
 from filelock import FileLock, Timeout
 
+from glamgraph.client import background
 from glamgraph.errors import BadInput, WriteError
 from glamgraph.export.cells import raw_csv
 from glamgraph.export.common import contact_rows, shared_contact_rows
@@ -103,8 +103,9 @@ PARALLEL_ORDER: Final = (
 #: milliseconds; below a few hundred institutions the files take less).
 PARALLEL_FROM: int = 500
 #: The environment variable that sets how many processes write the files: ``1`` (one) or ``2``
-#: (the default; see the module docstring).
-PROCESSES_ENV: Final = "GLAMGRAPH_WRITE_PROCESSES"
+#: (the default; see the module docstring). The same one keeps the harvest cache entry in this
+#: process (:mod:`glamgraph.client.background`).
+PROCESSES_ENV: Final = background.PROCESSES_ENV
 
 
 @dataclass(frozen=True)
@@ -453,11 +454,7 @@ def _shared(coverage: Coverage, chosen: Sequence[Output]) -> list[Output]:
     """The chosen outputs two processes share, in :data:`PARALLEL_ORDER`: glamgraph's own
     writers, on Linux when two CPUs are there, no other thread runs and the coverage is big
     enough; else none."""
-    if len(coverage.institutions) < PARALLEL_FROM or not sys.platform.startswith("linux"):
-        return []  # elsewhere (macOS: system libraries that do not survive a fork) one process
-    if os.environ.get(PROCESSES_ENV, "").strip() == "1":
-        return []
-    if threading.active_count() > 1 or len(os.sched_getaffinity(0)) < 2:
+    if len(coverage.institutions) < PARALLEL_FROM or not background.can_fork():
         return []
     own = {o.filename: o for o in chosen if o in OUTPUTS}
     shared = [own[name] for name in PARALLEL_ORDER if name in own]

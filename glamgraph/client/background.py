@@ -1,0 +1,93 @@
+"""Work a forked child process may do while this process goes on: writing a cache entry that
+nothing in this run reads again (the harvest store's, seconds at world scale).
+
+:func:`detach` forks on Linux when two CPUs are there and no other thread runs (a thread does
+not survive a fork, and whatever lock it held stays held in the child), unless
+``GLAMGRAPH_WRITE_PROCESSES=1`` (:data:`PROCESSES_ENV`) asks for one process; elsewhere the work
+is done at once, in this process. A detached child is waited for before this process reads
+what it writes (:func:`wait`) and before the interpreter exits, so a run ends with its cache
+written, as without a child. The child leaves with ``os._exit``: no clean-up of the parent's
+(``atexit``, buffered files) runs twice. An error in the child is reported on stderr in one
+line; the parent goes on (a cache entry is never needed for an answer).
+
+>>> done = []
+>>> detach(lambda: done.append(1), wanted=False)  # done here, now
+False
+>>> done
+[1]
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Callable
+from typing import Final
+
+#: The environment variable that sets how many processes glamgraph works in: ``1`` (one) or
+#: ``2`` (the default: a forked child writes outputs and cache entries beside this process).
+PROCESSES_ENV: Final = "GLAMGRAPH_WRITE_PROCESSES"
+
+_pending: list[int] = []
+_registered = False
+
+
+def can_fork() -> bool:
+    """Whether a child may be forked here: Linux, two CPUs or more, no other thread, and
+    ``GLAMGRAPH_WRITE_PROCESSES`` not ``1``.
+
+    >>> isinstance(can_fork(), bool)
+    True
+    """
+    if not sys.platform.startswith("linux"):
+        return False  # macOS: system libraries that do not survive a fork; Windows: no fork
+    if os.environ.get(PROCESSES_ENV, "").strip() == "1":
+        return False
+    return threading.active_count() == 1 and len(os.sched_getaffinity(0)) >= 2
+
+
+def detach(work: Callable[[], None], *, wanted: bool = True, what: str = "background work") -> bool:
+    """Run ``work`` in a forked child when ``wanted`` and :func:`can_fork`, else here and now.
+
+    Returns True when a child took it (:func:`wait` waits for it). ``what`` names the work in
+    the one-line message of a child whose work failed.
+    """
+    if not (wanted and can_fork()):
+        work()
+        return False
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        work()
+        return False
+    if pid == 0:  # the child: the work, then leave without the parent's clean-ups
+        status = 1
+        try:
+            work()
+            status = 0
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                print(f"glamgraph: warning: {what} failed: {exc}", file=sys.stderr)
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stderr.flush()
+            os._exit(status)
+    global _registered
+    _pending.append(pid)
+    if not _registered:
+        atexit.register(wait)
+        _registered = True
+    return True
+
+
+def wait() -> None:
+    """Wait for every detached child of this process to finish."""
+    while _pending:
+        pid = _pending.pop()
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, 0)
