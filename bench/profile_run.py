@@ -334,4 +334,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    status = main()
+    # end as this revision's console script ends (the process's wall time is what a user waits)
+    leave = getattr(sys.modules.get("glamgraph.cli"), "leave", None)
+    if leave is not None and "--api" not in sys.argv:
+        leave(status)
+    raise SystemExit(status)

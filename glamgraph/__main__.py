@@ -1,7 +1,5 @@
 """``python -m glamgraph``."""
 
-import sys
+from glamgraph.cli import console
 
-from glamgraph.cli import main
-
-sys.exit(main())
+console()

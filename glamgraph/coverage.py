@@ -135,7 +135,10 @@ def type_counts(
     """
     items = list(insts)
     return tuple(
-        (vocab.GLAM_ROOT_COLUMNS.get(root, root), sum(1 for i in items if classes & set(i.types)))
+        (
+            vocab.GLAM_ROOT_COLUMNS.get(root, root),
+            sum(1 for i in items if not classes.isdisjoint(i.types)),
+        )
         for root, classes in by_root
     )
 
