@@ -13,6 +13,7 @@ terminal bar in the CLI, a widget in Jupyter); ``tqdm`` is imported only there.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -42,9 +43,7 @@ class ProgressBar:
             return
         if self._bar is None or stage != self._stage:
             self.close()
-            from tqdm.auto import tqdm
-
-            self._bar = tqdm(total=total, desc=stage, unit="query", leave=self.leave)
+            self._bar = bar_class()(total=total, desc=stage, unit="query", leave=self.leave)
             self._stage = stage
         self._bar.total = max(total, done)
         self._bar.n = done
@@ -55,6 +54,19 @@ class ProgressBar:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+
+
+@functools.cache
+def bar_class() -> Any:
+    """``tqdm.auto``'s bar without its monitor thread (``monitor_interval = 0``, for these bars
+    only). The monitor only tunes how often an iterator's bar redraws (these are updated by
+    hand), and its thread outlived the bars: glamgraph forks a child to write files only when
+    no other thread runs (:mod:`glamgraph.client.background`), so a run with a progress bar
+    wrote everything in one process.
+    """
+    from tqdm.auto import tqdm
+
+    return type("GlamgraphBar", (tqdm,), {"monitor_interval": 0})
 
 
 def progress_bar(quiet: bool = False) -> ProgressBar:

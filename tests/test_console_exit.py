@@ -59,3 +59,19 @@ def test_python_m_glamgraph_exits_with_the_commands_code() -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.startswith("glamgraph: error:") and "Traceback" not in bad.stderr
+
+
+def test_a_progress_bar_leaves_no_thread_behind() -> None:
+    """glamgraph forks its writing children only when no other thread runs: a run that drew a
+    bar (the CLI without --quiet) must leave none (tqdm's monitor thread outlived its bars)."""
+    code = (
+        "import threading, sys\n"
+        "from glamgraph.progress import progress_bar\n"
+        "bar = progress_bar()\n"
+        "bar('harvest Q46', 1, 3); bar('harvest Q46', 3, 3); bar('other', 1, 1)\n"
+        "bar.close()\n"
+        "print([t.name for t in threading.enumerate()])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['MainThread']"

@@ -76,9 +76,8 @@ def build(
       glamgraph snapshot build world --endpoint qlever --out world.snap
       glamgraph snapshot build FR --endpoint wdqs --lang fr,en --out fr.snap --date 2026-12-01
     """
-    from tqdm.auto import tqdm
-
     from glamgraph import ids
+    from glamgraph.progress import bar_class
     from glamgraph.snapshot import build as run_build
     from glamgraph.snapshot import created_date
 
@@ -94,7 +93,7 @@ def build(
     if target.is_dir():
         raise BadInput(f"--out {out}: is a directory (give a file name)")
     engine = make_engine(endpoint, no_cache, cache_ttl, timeout)
-    bar = tqdm(desc=f"snapshot {region}", unit="query", disable=quiet, leave=False)
+    bar = bar_class()(desc=f"snapshot {region}", unit="query", disable=quiet, leave=False)
 
     def progress(done: int, name: str) -> None:
         bar.set_postfix_str(name, refresh=False)
