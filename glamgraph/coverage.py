@@ -306,9 +306,22 @@ def coverage(
                 f"which the shipped sample does not hold; use {FULL_ENDPOINTS}"
             )
         region = reg0
-    h = harvest_store.cached_harvest(
-        region, eng, lang=lang, roots=types, quiet=quiet, progress=progress
-    )
+    # each query result goes into the graph as it comes, while the next queries run
+    builder = kg.GraphBuilder()
+    with builder.loading_here():
+        h = harvest_store.cached_harvest(
+            region,
+            eng,
+            lang=lang,
+            roots=types,
+            quiet=quiet,
+            progress=progress,
+            on_result=builder.add_query_result,
+        )
+    # those of a harvest served from the cache are added below, with the coverage's own
+    in_graph = len(builder.query_graphs)
+    if in_graph not in (0, len(h.results)):
+        raise RuntimeError(f"{in_graph} of {len(h.results)} harvest results in the graph")
     results: list[QueryResult] = list(h.results)
     reg, units = h.region, list(h.units)
 
@@ -340,7 +353,7 @@ def coverage(
     # the query-cache entries behind the answer, before the results' rows are let go
     entries = harvest_store.cache_entries(eng, results) if results else None
     h = dataclasses.replace(h, results=[])
-    builder = kg.GraphBuilder()
+    del results[:in_graph]
     while results:
         builder.add_query_result(results.pop(0))
     builder.add_placement(reg, units, h.institutions, h.unplaced, context=world)

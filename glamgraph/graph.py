@@ -27,6 +27,7 @@ Coverage is then computed by SPARQL files (``queries/graph/coverage-*.rq``) over
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import uuid
@@ -396,6 +397,8 @@ class _Loader:
         self.lines: dict[str, list[str]] = {}  # graph term -> its lines not handed over yet
         self._pool: ThreadPoolExecutor | None = None
         self._pending: deque[Future[None]] = deque()
+        #: chunks are loaded on the caller's thread (no thread of the loader's own runs)
+        self.here = False
 
     def add(self, graph: str, line: str) -> None:
         lines = self.lines.setdefault(graph, [])
@@ -416,6 +419,9 @@ class _Loader:
             return
         data = ("\n".join(lines) + "\n").encode("utf-8")
         del lines
+        if self.here:
+            self._load(data, graph)
+            return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="glamgraph-graph-load")
         self._pending.append(self._pool.submit(self._load, data, graph))
@@ -642,6 +648,27 @@ class GraphBuilder:
             self._activity(fallback_graph, "read-affiliates")
             out.append(fallback_graph)
         return out
+
+    @contextlib.contextmanager
+    def loading_here(self) -> Iterator[None]:
+        """Within: sources added are loaded on the calling thread, and no thread of the
+        builder's own runs (one that ran is waited for first). For sources added while a
+        harvest runs, which may fork a child process (:mod:`glamgraph.client.background`): its
+        own threads parse the next results while pyoxigraph, which releases the GIL, loads.
+
+        >>> import threading
+        >>> b = GraphBuilder()
+        >>> with b.loading_here():
+        ...     _ = b.add_query_result(QueryResult(("x",), []))
+        >>> threading.active_count()
+        1
+        """
+        self._loader.wait()
+        self._loader.here = True
+        try:
+            yield
+        finally:
+            self._loader.here = False
 
     def build(self) -> Dataset:
         """The Dataset with every quad added, once the last of them is loaded (the same Dataset

@@ -518,6 +518,18 @@ def plan_harvest(
     )
 
 
+class _Fed(list[QueryResult]):
+    """The harvest's results, each handed to ``on_result`` as it is appended."""
+
+    def __init__(self, on_result: Callable[[QueryResult], object]) -> None:
+        super().__init__()
+        self.on_result = on_result
+
+    def append(self, res: QueryResult) -> None:
+        super().append(res)
+        self.on_result(res)
+
+
 class _Ticker:
     """Counts the queries of one stage and reports them to a progress callback."""
 
@@ -699,6 +711,7 @@ def harvest(
     lookalikes: Sequence[str] | None = None,
     quiet: bool = False,
     progress: Progress | None = None,
+    on_result: Callable[[QueryResult], object] | None = None,
 ) -> Harvest:
     """Harvest the GLAM institutions of ``region`` by the counting rules (see module docstring):
     :func:`plan_harvest`, :func:`fetch_candidates`, :func:`place_candidates`, the details,
@@ -716,6 +729,9 @@ def harvest(
         quiet: no progress bar (when ``progress`` is not given).
         progress: called as ``progress(stage, done, total)`` after each query; ``None`` draws a
             :func:`glamgraph.progress.progress_bar` unless ``quiet``.
+        on_result: called with each query result as it comes, in the order of
+            ``Harvest.results`` (the coverage loads it into the knowledge graph while the next
+            queries run).
 
     Example:
         >>> from glamgraph.sparql import get_engine
@@ -727,7 +743,7 @@ def harvest(
     own_bar = progress_bar(quiet) if progress is None else None
     report = progress if progress is not None else own_bar
     sent0 = engine.queries_sent
-    results: list[QueryResult] = []
+    results: list[QueryResult] = [] if on_result is None else _Fed(on_result)
     plan = plan_harvest(
         region, engine, lang=lang, roots=roots, lookalikes=lookalikes, results=results
     )
@@ -780,7 +796,7 @@ def harvest(
         Records(institutions),
         Records(unplaced_out),
         plan.classes,
-        results,
+        list(results),
         sent,
         outside,
         placed.chain_countries,

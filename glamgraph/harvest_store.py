@@ -35,7 +35,7 @@ import hashlib
 import logging
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -353,12 +353,13 @@ def cached_harvest(
     lookalikes: Sequence[str] | None = None,
     quiet: bool = False,
     progress: Progress | None = None,
+    on_result: Callable[[QueryResult], object] | None = None,
 ) -> hv.Harvest:
     """:func:`glamgraph.harvest.harvest`, served from the harvest store when nothing changed.
 
     Same arguments and answer as :func:`~glamgraph.harvest.harvest`; the module docstring says
     when an entry is served. A harvest served from the store sent no query
-    (``queries_sent == 0``) and its results say ``from_cache``.
+    (``queries_sent == 0``), its results say ``from_cache``, and ``on_result`` is not called.
 
     Example::
 
@@ -375,6 +376,7 @@ def cached_harvest(
             lookalikes=lookalikes,
             quiet=quiet,
             progress=progress,
+            on_result=on_result,
         )
     langs = tuple(dict.fromkeys((*ids.parse_langs(lang), "mul", "en")))
     key = _key(region, engine, langs, roots, lookalikes)
@@ -403,6 +405,7 @@ def cached_harvest(
         lookalikes=lookalikes,
         quiet=quiet,
         progress=progress,
+        on_result=on_result,
     )
     entries = cache_entries(engine, h.results)
     if entries is not None and h.results:

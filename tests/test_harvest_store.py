@@ -237,3 +237,50 @@ def test_a_child_that_fails_reports_one_line_and_the_run_goes_on(
     background.wait()
     err = capfd.readouterr().err
     assert err == "glamgraph: warning: writing an entry failed: No space left on device\n"
+
+
+def _query_graphs(cov: Any) -> dict[str, set[tuple[str, str, str]]]:
+    """Each query graph of a coverage's Dataset by its name after the run id, with its triples."""
+    out: dict[str, set[tuple[str, str, str]]] = {}
+    for s, p, o, g in cov.graph.quads((None, None, None, None)):
+        name = str(g)
+        if "/query/" in name:
+            out.setdefault(name.split("/query/", 1)[1], set()).add((str(s), str(p), str(o)))
+    return out
+
+
+def test_results_loaded_during_the_harvest_make_the_same_graph(
+    oxigraph_server: Any, _isolated_cache: Path
+) -> None:
+    """A harvest that runs hands each result to the graph as it comes (on_result); one served
+    from the cache hands none, and the coverage adds them after: the same query graphs."""
+    from glamgraph.coverage import coverage
+    from glamgraph.sparql import Settings, get_engine
+
+    def run() -> Any:
+        eng = get_engine(oxigraph_server.url, Settings(cache_dir=_isolated_cache))
+        return coverage("Q46", endpoint=eng, module=str(MODULE), quiet=True)
+
+    fed: list[Any] = []
+    real = hv.harvest
+
+    def watched(*args: Any, **kwargs: Any) -> hv.Harvest:
+        h = real(*args, **kwargs)
+        fed.append((kwargs.get("on_result") is not None, [r.query_name for r in h.results]))
+        return h
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(hv, "harvest", watched)
+        cold = run()
+        warm = run()
+    assert len(fed) == 1 and fed[0][0]  # built once, with the graph fed as it ran
+    cold_graphs, warm_graphs = _query_graphs(cold), _query_graphs(warm)
+    assert any(name.endswith("institution-contacts") for name in cold_graphs)
+    assert cold_graphs == warm_graphs
+    assert cold.rows == warm.rows
+
+
+def test_on_result_sees_every_result_in_order(server_engine: Any) -> None:
+    seen: list[Any] = []
+    h = hv.harvest("Q46", server_engine, lang="en", quiet=True, on_result=seen.append)
+    assert seen == h.results and all(a is b for a, b in zip(seen, h.results, strict=True))
