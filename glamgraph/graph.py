@@ -528,6 +528,8 @@ class GraphBuilder:
             triples = iter(convert(res.rows, self._term))
             while batch := [f"{s} {p} {o} ." for s, p, o in islice(triples, BUILD_CHUNK)]:
                 self._loader.extend(graph, batch)
+            if self._loader.here:  # loaded now, while the next queries run, not all at the end
+                self._loader.flush(graph)
         return graph
 
     def add_placement(
