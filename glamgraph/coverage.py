@@ -28,6 +28,7 @@ lacks when the answer comes from it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -132,15 +133,38 @@ def type_counts(
     >>> type_counts([Institution("Q1", "A", types=("Q5",))], [("Q33506", frozenset({"Q5"})),
     ...     ("Q7075", frozenset({"Q7075"}))])
     (('museums', 1), ('libraries', 0))
+    >>> roots = [("Q33506", frozenset({"Q5", "Q6"})), ("Q7075", frozenset({"Q6", "Q7075"}))]
+    >>> type_counts([Institution("Q1", "A", types=("Q5", "Q6")),  # twice a museum: counted once
+    ...              Institution("Q2", "B", types=("Q6",)), Institution("Q3", "C", types=("Q9",))],
+    ...             roots)
+    (('museums', 2), ('libraries', 2))
     """
-    items = list(insts)
+    index = _root_index(tuple(by_root))
+    counts = [0] * len(by_root)
+    for inst in insts:
+        types = inst.types
+        if len(types) == 1:  # most institutions: its class's roots, each once
+            for k in index.get(types[0], ()):
+                counts[k] += 1
+        else:
+            for k in {k for t in types for k in index.get(t, ())}:
+                counts[k] += 1
     return tuple(
-        (
-            vocab.GLAM_ROOT_COLUMNS.get(root, root),
-            sum(1 for i in items if not classes.isdisjoint(i.types)),
-        )
-        for root, classes in by_root
+        (vocab.GLAM_ROOT_COLUMNS.get(root, root), n)
+        for (root, _classes), n in zip(by_root, counts, strict=True)
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _root_index(
+    by_root: tuple[tuple[str, frozenset[str]], ...],
+) -> dict[str, tuple[int, ...]]:
+    """Each GLAM class -> the positions in ``by_root`` of the roots it is under."""
+    index: dict[str, list[int]] = {}
+    for k, (_root, classes) in enumerate(by_root):
+        for c in classes:
+            index.setdefault(c, []).append(k)
+    return {c: tuple(ks) for c, ks in index.items()}
 
 
 def is_shipped_sample(engine: Engine) -> bool:
