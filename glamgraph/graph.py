@@ -231,6 +231,7 @@ _FIELD_PREDICATES = {
         "address": vocab.STREET_ADDRESS,
     }.items()
 }
+_FIELD_PREDICATES["label"] = _P_LABEL
 
 
 def term_converter(iris: dict[str, str] | None = None) -> TermFn:

@@ -19,10 +19,11 @@ The plan (never ``wdt:P31/wdt:P279*`` per country):
    itself a current country. Never an unbounded ``P131*`` over a continent.
 4. **Historical countries**: institutions whose only country is a historical one (or that have
    none) are reported apart (:class:`~glamgraph.model.Unplaced`), never counted.
-5. **Details** in batches: ``labels`` in the user's languages, then ``institution-details``:
-   classes, ``P131``, coordinates, website, email, phone, street address. For a continent or the
-   world, ``institution-contacts`` instead: the same without classes and ``P131``, which step 2
-   brought already (each term a server writes out is work for it, and they were half the rows).
+5. **Details** in batches, one query per batch: ``institution-details``: labels in the user's
+   languages, classes, ``P131``, coordinates, website, email, phone, street address. For a
+   continent or the world, ``institution-contacts`` instead: the same without classes and
+   ``P131``, which step 2 brought already (each term a server writes out is work for it, and
+   they were half the rows).
 
 The independent batches of one stage (institutions, one chain level, details, class labels) go
 out with up to ``Engine.in_flight`` requests at once (one on WDQS, two on a server of your own:
@@ -36,7 +37,7 @@ chain level and ``L`` chain levels (at most :data:`MAX_CHAIN_DEPTH`)::
     1 (countries) + 1 (classes, cached) + 1 (historical countries)
     + ceil(K/B) (+ R on WDQS)                          institutions, with or without P17
     + sum over levels of ceil(A/ADMIN_BATCH)           P131 chains
-    + 2 * ceil(N/DETAIL_BATCH) + ceil(T/DETAIL_BATCH)  labels, details, class labels
+    + ceil(N/DETAIL_BATCH) + ceil(T/DETAIL_BATCH)      details with labels, class labels
 
 For a country: ``2 * ceil(K/B)`` (with P17 in the country, without P17) instead of the second line.
 plus the halves of any part that timed out. :attr:`Harvest.queries_sent` reports the real count.
@@ -997,36 +998,20 @@ def _details(
     out: dict[str, dict[str, Any]] | None = None,
     on_batch: Callable[[Sequence[str]], None] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """``labels`` and ``query`` (``institution-details``, or ``institution-contacts`` when the
-    institutions query gave the classes and P131 targets) over ``items`` in batches, into
-    ``out`` (a new dict by default); ``on_batch`` gets each batch's items once both its
-    results are in."""
+    """``query`` (``institution-details``, or ``institution-contacts`` when the institutions
+    query gave the classes and P131 targets: both bring the labels in ``langs``) over ``items``
+    in batches, into ``out`` (a new dict by default); ``on_batch`` gets each batch's items once
+    its result is in."""
     if out is None:
         out = {}
-    # labels come from their own query: a language VALUES block inside the details UNION made
-    # Oxigraph scan every label of the store per batch (0.9 s against 0.02 s at 100k items)
-    calls = [
-        (name, list(part))
-        for part in chunks(items, detail_batch(engine))
-        for name in ("labels", query)
-    ]
+    parts = [list(part) for part in chunks(items, detail_batch(engine))]
 
-    def run(call: tuple[str, list[str]]) -> QueryResult:
-        name, part = call
-        if name == "labels":
-            return engine.run_split(name, split="item", values=part, langs=list(langs))
-        return engine.run_split(name, split="item", values=part)
+    def run(part: list[str]) -> QueryResult:
+        return engine.run_split(query, split="item", values=part, langs=list(langs))
 
     qid = _qid_memo()
-    for (name, part), res in zip(calls, in_order(run, calls, engine.in_flight), strict=True):
+    for part, res in zip(parts, in_order(run, parts, engine.in_flight), strict=True):
         results.append(res)
-        if name == "labels":
-            for row in res.rows:
-                item, t = qid(row.get("item")), row.get("label")
-                if item is not None and t is not None:
-                    labels_ = out.setdefault(item, {}).setdefault("labels", {})
-                    labels_[t.get("xml:lang", "")] = t.get("value", "")
-            continue
         tick()
         _detail_rows(res.rows, out, qid)
         if on_batch is not None:
@@ -1057,6 +1042,8 @@ def _detail_rows(
                 d.setdefault(field_, set()).add(q)
         elif field_ == "address":
             d.setdefault("address", set()).add((t.get("value", ""), t.get("xml:lang", "")))
+        elif field_ == "label":
+            d.setdefault("labels", {})[t.get("xml:lang", "")] = t.get("value", "")
         else:
             d.setdefault(field_, set()).add(t.get("value", ""))
 

@@ -20,6 +20,9 @@ write a parameter for engines that need constants:
 - ``# tagged: names lit en mul``: the block ``VALUES (?names ?lit) { }`` gets one row per value
   and tag, the string and the same string as a tagged literal (``("Chad" "Chad"@en)``), so no
   engine has to build the literal (Virtuoso's ``STRLANG`` refuses a tag from a variable).
+- ``# inlist: langs``: the parameter is written into the list of an ``IN (?langs)`` test, as
+  ``IN ("fr", "en")`` (an unbound ``?langs`` keeps the template valid SPARQL), for a branch of a
+  ``UNION`` where a ``VALUES`` block would be joined with every other branch's rows.
 
 A parameter is used in the query body as an empty ``VALUES ?name { }`` block, which is valid
 SPARQL on its own. :func:`fill` checks each value against the parameter's type and writes it in
@@ -86,6 +89,7 @@ class Query:
     path: str = ""
     unroll: tuple[str, ...] = ()
     tagged: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    inlist: tuple[str, ...] = ()
 
 
 @cache
@@ -133,6 +137,7 @@ def parse(name: str, text: str, path: str = "") -> Query:
     engines: tuple[str, ...] = ()
     params: dict[str, Param] = {}
     unroll: list[str] = []
+    inlist: list[str] = []
     tagged: dict[str, tuple[str, tuple[str, ...]]] = {}
     for line in text.splitlines():
         stripped = line.strip()
@@ -159,6 +164,8 @@ def parse(name: str, text: str, path: str = "") -> Query:
             params[parts[0]] = Param(parts[0], parts[1], tuple(parts[2:]))
         elif key == "unroll":
             unroll.extend(rest.split())
+        elif key == "inlist":
+            inlist.extend(rest.split())
         elif key == "tagged":
             parts = rest.split()
             if len(parts) < 3 or not all(_NAME_RE.fullmatch(p) for p in parts[:2]):
@@ -168,10 +175,12 @@ def parse(name: str, text: str, path: str = "") -> Query:
             except BadInput as exc:
                 raise BadInput(f"query {name}: malformed tagged header: {exc}") from None
             tagged[parts[0]] = (parts[1], tags)
-    for pname in [*unroll, *tagged]:
+    for pname in [*unroll, *tagged, *inlist]:
         if pname not in params:
             raise BadInput(f"query {name}: header names an undeclared parameter {pname!r}")
-    return Query(name, text, title, returns, engines, params, path, tuple(unroll), tagged)
+    return Query(
+        name, text, title, returns, engines, params, path, tuple(unroll), tagged, tuple(inlist)
+    )
 
 
 #: Engine kinds that get a parameter marked ``# unroll:`` as constants (see the module docs).
@@ -485,6 +494,9 @@ def fill(
     ['SELECT * {', '  { ?c <p>* wd:Q1 BIND(wd:Q1 AS ?r) }', '  UNION', '  { ?c <p>* wd:Q2 BIND(wd:Q2 AS ?r) }', '}']
     >>> fill(q, {"r": ["Q1", "Q2"]}, engine_kind="oxigraph").splitlines()[-1]
     'SELECT * { VALUES ?r { wd:Q1 wd:Q2 } ?c <p>* ?r }'
+    >>> q = parse("t", "# param: l lang+\\n# inlist: l\\nSELECT * { ?s ?p ?o FILTER(LANG(?o) IN (?l)) }")
+    >>> fill(q, {"l": "fr,en"}).splitlines()[-1]
+    'SELECT * { ?s ?p ?o FILTER(LANG(?o) IN ("fr", "en")) }'
 
     Raises :class:`BadInput` for an unknown parameter, a missing one without default, or a value
     that does not fit the parameter's type.
@@ -506,6 +518,12 @@ def fill(
         except BadInput as exc:
             raise BadInput(f"query {query.name}, parameter {pname}: {exc}") from None
         terms = " ".join(term_list)
+        if pname in query.inlist:
+            pattern = re.compile(r"\bIN\s*\(\s*\?" + re.escape(pname) + r"\s*\)", re.IGNORECASE)
+            text, count = pattern.subn(_literal(f"IN ({', '.join(term_list)})"), text)
+            if count == 0:
+                raise BadInput(f"query {query.name}: no 'IN (?{pname})' for parameter")
+            continue
         if pname in query.tagged:
             lit, tags = query.tagged[pname]
             pattern = re.compile(

@@ -94,6 +94,28 @@ def test_hostile_language_codes_are_refused(value: str) -> None:
         queries.fill(queries.load("labels"), {"item": "Q1", "langs": [value]})
 
 
+@pytest.mark.parametrize("value", ['en")) } DROP ALL #', "en) || (1", "EN"])
+def test_hostile_language_codes_in_an_in_list_are_refused(value: str) -> None:
+    with pytest.raises(BadInput):
+        queries.fill(queries.load("institution-contacts"), {"item": "Q1", "langs": [value]})
+
+
+def test_an_in_list_parameter_becomes_constants_and_nothing_else_changes() -> None:
+    q = queries.load("institution-contacts")
+    assert q.inlist == ("langs",)
+    filled = queries.fill(q, {"item": ["Q1"], "langs": ["fr", "en"]})
+    assert 'FILTER(LANG(?value) IN ("fr", "en"))' in filled
+    assert filled.replace('("fr", "en")', "(?langs)").replace("wd:Q1 ", "") == q.text
+    # the default languages when none are given
+    assert 'IN ("en", "mul")' in queries.fill(q, {"item": ["Q1"]})
+    with pytest.raises(BadInput, match="no 'IN \\(\\?l\\)'"):
+        queries.fill(
+            queries.parse("t", "# param: l lang+\n# inlist: l\nSELECT * { ?s ?p ?o }"), {"l": "en"}
+        )
+    with pytest.raises(BadInput, match="undeclared parameter 'l'"):
+        queries.parse("t", "# inlist: l\nSELECT * { ?s ?p ?o }")
+
+
 def test_unknown_and_missing_parameters() -> None:
     q = queries.load("countries-of-continent")
     with pytest.raises(BadInput, match="unknown parameter 'x'"):
