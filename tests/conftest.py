@@ -64,3 +64,23 @@ def server_engine(oxigraph_server: oxigraph.Server):  # type: ignore[no-untyped-
         oxigraph_server.url,
         Settings(use_cache=False, min_interval_s=0.0, timeout_s=20, max_attempts=2),
     )
+
+
+@pytest.fixture()
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The children glamgraph forks in this test (their pids), on a machine made to look like
+    two CPUs (glamgraph forks only with two or more)."""
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return forked

@@ -252,24 +252,13 @@ def test_an_empty_coverage_still_gives_every_file(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def forking(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def forking(monkeypatch: pytest.MonkeyPatch, forks: list[int]) -> list[int]:
     """write_all shares the files with a forked child even for the small test coverage; the
     list collects the children forked."""
     from glamgraph.export import writer
 
     monkeypatch.setattr(writer, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(writer.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    forked: list[int] = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    monkeypatch.setattr(writer.os, "fork", fork)
-    return forked
+    return forks
 
 
 def _child_takes_every_shared_file(monkeypatch: pytest.MonkeyPatch) -> None:

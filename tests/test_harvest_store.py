@@ -175,7 +175,11 @@ def test_an_edited_query_file_is_another_key(
 
 
 def test_a_big_entry_is_written_by_a_child_and_is_the_same_entry(
-    oxigraph_server: Any, tmp_path: Path, _isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+    oxigraph_server: Any,
+    tmp_path: Path,
+    _isolated_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    forks: list[int],
 ) -> None:
     """From BACKGROUND_FROM institutions a forked child writes the entry while the run goes on;
     the entry is the one this process would have written, and the next run is served from it."""
@@ -185,17 +189,7 @@ def test_a_big_entry_is_written_by_a_child_and_is_the_same_entry(
 
     if threading.active_count() > 1:
         pytest.skip("another thread runs in this test process: glamgraph would not fork")
-    forked: list[int] = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    monkeypatch.setattr(background.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(background.os, "fork", fork)
+    forked = forks
     monkeypatch.setenv("GLAMGRAPH_WRITE_PROCESSES", "1")  # one process: no fork at all
     # both runs below then find the same query cache and class closure (kept in the process)
     _coverage(oxigraph_server.url, tmp_path / "first")
@@ -220,7 +214,7 @@ def test_a_big_entry_is_written_by_a_child_and_is_the_same_entry(
 
 
 def test_a_child_that_fails_reports_one_line_and_the_run_goes_on(
-    capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capfd: pytest.CaptureFixture[str], forks: list[int]
 ) -> None:
     import threading
 
@@ -228,12 +222,12 @@ def test_a_child_that_fails_reports_one_line_and_the_run_goes_on(
 
     if threading.active_count() > 1:
         pytest.skip("another thread runs in this test process: glamgraph would not fork")
-    monkeypatch.setattr(background.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
 
     def fail() -> None:
         raise OSError("No space left on device")
 
     assert background.detach(fail, what="writing an entry") is True
+    assert len(forks) == 1
     background.wait()
     err = capfd.readouterr().err
     assert err == "glamgraph: warning: writing an entry failed: No space left on device\n"
