@@ -260,3 +260,35 @@ def test_subset_by_class_recounts_the_root_columns(europe) -> None:  # type: ign
     lux = dict(part.row("Q32").type_counts)
     assert part.row("Q32").institutions == 1
     assert (lux["museums"], lux["libraries"]) == (1, 0)
+
+
+def test_the_garbage_collector_is_paused_only_while_the_answer_is_built(world_engine) -> None:  # type: ignore[no-untyped-def]
+    """coverage() and harvest() pause the cyclic collector while they build (their containers
+    all stay alive), and leave it as they found it, also when they fail."""
+    import gc
+
+    from glamgraph import harvest
+    from glamgraph.errors import GlamgraphError
+
+    seen: list[bool] = []
+    assert gc.isenabled()
+    coverage(
+        "Q46",
+        endpoint=world_engine,
+        affiliates=AFFILIATES,
+        progress=lambda *a: seen.append(gc.isenabled()),
+    )
+    assert seen and not any(seen)  # paused during the harvest's queries
+    assert gc.isenabled()
+    alone: list[bool] = []
+    harvest.harvest("Q46", world_engine, progress=lambda *a: alone.append(gc.isenabled()))
+    assert alone and not any(alone) and gc.isenabled()
+    with pytest.raises(GlamgraphError):
+        harvest.harvest("Q0", world_engine, quiet=True)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        coverage("Q46", endpoint=world_engine, affiliates=AFFILIATES, quiet=True)
+        assert not gc.isenabled()  # a caller's choice stays
+    finally:
+        gc.enable()
