@@ -69,10 +69,14 @@ def server_engine(oxigraph_server: oxigraph.Server):  # type: ignore[no-untyped-
 @pytest.fixture()
 def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The children glamgraph forks in this test (their pids), on a machine made to look like
-    two CPUs (glamgraph forks only with two or more)."""
+    two CPUs (glamgraph forks only with two or more) and with no other thread: a request thread
+    an earlier test's server left blocked on its socket would keep glamgraph from forking (the
+    child never touches it)."""
     import os
+    import threading
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     forked: list[int] = []
     real_fork = os.fork
 

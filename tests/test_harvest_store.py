@@ -183,12 +183,9 @@ def test_a_big_entry_is_written_by_a_child_and_is_the_same_entry(
 ) -> None:
     """From BACKGROUND_FROM institutions a forked child writes the entry while the run goes on;
     the entry is the one this process would have written, and the next run is served from it."""
-    import threading
 
     from glamgraph.client import background
 
-    if threading.active_count() > 1:
-        pytest.skip("another thread runs in this test process: glamgraph would not fork")
     forked = forks
     monkeypatch.setenv("GLAMGRAPH_WRITE_PROCESSES", "1")  # one process: no fork at all
     # both runs below then find the same query cache and class closure (kept in the process)
@@ -216,12 +213,8 @@ def test_a_big_entry_is_written_by_a_child_and_is_the_same_entry(
 def test_a_child_that_fails_reports_one_line_and_the_run_goes_on(
     capfd: pytest.CaptureFixture[str], forks: list[int]
 ) -> None:
-    import threading
 
     from glamgraph.client import background
-
-    if threading.active_count() > 1:
-        pytest.skip("another thread runs in this test process: glamgraph would not fork")
 
     def fail() -> None:
         raise OSError("No space left on device")
