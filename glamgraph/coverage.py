@@ -277,6 +277,9 @@ def coverage_row(
     )
 
 
+# as in the harvest: the answer's containers all stay alive, and the cyclic collector's passes
+# over them would only cost time (reference counting frees what is let go)
+@paused_gc()
 def coverage(
     region: str | Region,
     *,
@@ -320,35 +323,6 @@ def coverage(
         (True, False)
         >>> cov.to_dataframe()  # doctest: +SKIP
     """
-    # as in the harvest: the answer's containers all stay alive, and the cyclic collector's
-    # passes over them would only cost time (reference counting frees what is let go)
-    with paused_gc():
-        return _coverage(
-            region,
-            endpoint,
-            module,
-            registry,
-            lang,
-            types,
-            affiliates,
-            fallback_contact,
-            quiet,
-            progress,
-        )
-
-
-def _coverage(
-    region: str | Region,
-    endpoint: str | Engine,
-    module: str | None,
-    registry: str | None,
-    lang: str | Sequence[str],
-    types: Sequence[str] | None,
-    affiliates: Sequence[Affiliate] | None,
-    fallback_contact: str | Contact,
-    quiet: bool,
-    progress: Progress | None,
-) -> Coverage:
     eng = get_engine(endpoint)
     fallback = parse_fallback_contact(fallback_contact)
     sample = is_shipped_sample(eng)

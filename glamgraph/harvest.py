@@ -208,22 +208,23 @@ def class_batches(classes: Sequence[str], engine: Engine, roots: Iterable[str]) 
     [['Q4', 'Q3'], ['Q5'], ['Q1'], ['Q2']]
     """
     size = class_batch(engine)
+    kinds = engine_kinds(engine)
     kept = set(classes)
     alone = [c for c in dict.fromkeys(roots) if c in kept]
-    kinds = engine_kinds(engine)
-    if "wdqs" not in kinds:
-        least = min(CLASS_PARTS_BY_KIND.get(k, 1) for k in kinds)
-        if least <= 1:
-            return [list(part) for part in chunks(list(classes), size)]
-        dealt = [*alone, *(c for c in classes if c not in set(alone))]
-        parts: list[list[str]] = [
-            [] for _ in range(min(len(dealt), max(math.ceil(len(dealt) / size), least)))
-        ]
-        for i, c in enumerate(dealt):
-            parts[i % len(parts)].append(c)
-        return parts
-    rest = [c for c in classes if c not in set(alone)]
-    return [[c] for c in alone] + [list(part) for part in chunks(rest, size)]
+    alone_set = set(alone)
+    rest = [c for c in classes if c not in alone_set]
+    if "wdqs" in kinds:
+        return [[c] for c in alone] + [list(part) for part in chunks(rest, size)]
+    least = min(CLASS_PARTS_BY_KIND.get(k, 1) for k in kinds)
+    if least <= 1:
+        return [list(part) for part in chunks(list(classes), size)]
+    dealt = [*alone, *rest]
+    parts: list[list[str]] = [
+        [] for _ in range(min(len(dealt), max(math.ceil(len(dealt) / size), least)))
+    ]
+    for i, c in enumerate(dealt):
+        parts[i % len(parts)].append(c)
+    return parts
 
 
 @dataclass(frozen=True)
@@ -740,6 +741,10 @@ def assemble(
     return institutions, unplaced_out, outside
 
 
+# the harvest makes hundreds of thousands of containers that all stay alive: the cyclic
+# collector's passes over the growing heap cost more than 4 s at 100k institutions (18 full
+# passes); reference counting still frees what is let go
+@paused_gc()
 def harvest(
     region: str | Region,
     engine: Engine,
@@ -778,23 +783,6 @@ def harvest(
         >>> steps[-1][0], steps[-1][1] == steps[-1][2]
         ('harvest Q46', True)
     """
-    # the harvest makes hundreds of thousands of containers that all stay alive: the cyclic
-    # collector's passes over the growing heap cost more than 4 s at 100k institutions (18 full
-    # passes); reference counting still frees what is let go
-    with paused_gc():
-        return _harvest(region, engine, lang, roots, lookalikes, quiet, progress, on_result)
-
-
-def _harvest(
-    region: str | Region,
-    engine: Engine,
-    lang: str | Sequence[str],
-    roots: Sequence[str] | None,
-    lookalikes: Sequence[str] | None,
-    quiet: bool,
-    progress: Progress | None,
-    on_result: Callable[[QueryResult], object] | None,
-) -> Harvest:
     own_bar = progress_bar(quiet) if progress is None else None
     report = progress if progress is not None else own_bar
     sent0 = engine.queries_sent
