@@ -221,8 +221,8 @@ def run_plan(
     """glamgraph's plan: classes once, plain ``wdt:P31`` by batches, P131 chains level by level.
 
     ``shape`` is ``by-class`` (glamgraph's plan for a continent or the world:
-    ``institutions-of-classes`` over the class batches of ``glamgraph.harvest.class_batches`` for
-    this engine's kind, no country ``VALUES``, countries kept in the client) or ``by-country``
+    ``institutions-of-classes`` (or its hash-joined form, ``harvest.institutions_query``) over the
+    class batches of ``glamgraph.harvest.class_batches`` for this engine's kind, no country ``VALUES``, countries kept in the client) or ``by-country``
     (the former plan: ``institutions-by-class-and-country`` over class x country batches, the
     same for the historical countries, then ``institutions-without-country``).
 
@@ -247,7 +247,7 @@ def run_plan(
         admins_of: dict[str, set[str]] = {}
         hist_items: set[str] = set()
         for cb in hv.class_batches(glam, engine, ROOTS):
-            res = rec.run("by-class", "institutions-of-classes", **{"class": list(cb)})
+            res = rec.run("by-class", hv.institutions_query(engine), **{"class": list(cb)})
             for row in res.rows:
                 item = term_qid(row, "item")
                 if item is None:

@@ -355,6 +355,7 @@ ROW_CONVERTERS: dict[str, RowsConverter] = {
     "institutions-by-class-and-country": _rows_institutions,
     "institutions-without-country": _rows_institutions,
     "institutions-of-classes": _rows_institutions,
+    "institutions-of-classes-bulk": _rows_institutions,
     "institution-details": _rows_details,
     "institution-contacts": _rows_details,
     "admin-parents": _rows_admin,

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from glamgraph import harvest, vocab
+from glamgraph.errors import BadInput
 from glamgraph.sparql.embedded import EmbeddedEngine
 
 WORLD_FILES = sorted((Path(__file__).resolve().parent / "world").glob("*.ttl"))
 FETCH = {
     "institutions-of-classes",
+    "institutions-of-classes-bulk",
     "institutions-by-class-and-country",
     "institutions-without-country",
 }
@@ -74,7 +76,10 @@ def test_a_server_of_your_own_gets_parts_for_its_cores_and_the_same_table(  # ty
 ) -> None:
     own = harvest.harvest("Q46", _engine("oxigraph"), lang="en", quiet=True)
     assert _table(own) == _table(europe_generic)
-    parts = [r for r in own.results if r.query_name == "institutions-of-classes"]
+    # the hash-joined form of the institutions query, giving the same table
+    assert "institutions-of-classes" not in {r.query_name for r in own.results}
+    parts = [r for r in own.results if r.query_name == "institutions-of-classes-bulk"]
+    assert all("OPTIONAL { SELECT ?item ?country WHERE" in r.query_text for r in parts)
     assert len(parts) == min(len(own.classes.glam), harvest.CLASS_PARTS_BY_KIND["oxigraph"])
     sizes = [r.query_text.split("VALUES ?class {")[1].split("}")[0].split() for r in parts]
     assert sorted(c for s in sizes for c in s) == sorted(f"wd:{c}" for c in own.classes.glam)
@@ -126,3 +131,31 @@ def test_batch_sizes_by_engine_kind() -> None:
     for kind in ("qlever", "oxigraph", "virtuoso", "embedded", "generic"):
         assert harvest.CLASS_BATCH_BY_KIND[kind] >= 10 * harvest.CLASS_BATCH_BY_KIND["wdqs"]
     assert harvest.class_batch(_engine("qlever")) == harvest.CLASS_BATCH_BY_KIND["qlever"]
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "qlever", "virtuoso", "embedded"])
+def test_the_bulk_form_gives_the_same_rows_and_details(kind: str, europe_generic) -> None:  # type: ignore[no-untyped-def]
+    """Per engine kind of BULK_JOIN_KINDS: the hash-joined institutions query, the same rows as
+    the item-by-item form, so the same harvest, details included."""
+    eng = _engine(kind)
+    assert harvest.institutions_query(eng) == "institutions-of-classes-bulk"
+    classes = sorted(europe_generic.classes.glam)
+
+    def rows(name: str) -> list[tuple[tuple[str, str], ...]]:
+        res = eng.run(name, class_=classes, use_cache=False)
+        return sorted(tuple(sorted((k, v["value"]) for k, v in r.items())) for r in res.rows)
+
+    got = rows("institutions-of-classes-bulk")
+    assert got and got == rows("institutions-of-classes")
+    h = harvest.harvest("Q46", eng, lang="en", quiet=True)
+    assert _table(h) == _table(europe_generic)
+    want = {i.qid: _details(i) for i in europe_generic.institutions}
+    assert {i.qid: _details(i) for i in h.institutions} == want
+
+
+def test_wdqs_and_unknown_servers_keep_the_item_by_item_form(europe_generic, europe_wdqs) -> None:  # type: ignore[no-untyped-def]
+    for h in (europe_generic, europe_wdqs):
+        names = {r.query_name for r in h.results}
+        assert "institutions-of-classes" in names and "institutions-of-classes-bulk" not in names
+    with pytest.raises(BadInput, match="institutions-of-classes-bulk"):
+        _engine("wdqs").run("institutions-of-classes-bulk", class_=["Q33506"], use_cache=False)

@@ -21,7 +21,7 @@ from servers import virtuoso
 
 from glamgraph.cli import main
 from glamgraph.errors import BadQuery
-from glamgraph.sparql import Settings, get_engine
+from glamgraph.sparql import Settings, get_engine, term_qid
 from glamgraph.sparql.remote import ResultCapped
 
 MODULE = Path(__file__).parent / "world" / "module.lua"
@@ -197,3 +197,22 @@ def test_doctor_passes_on_virtuoso(
     assert verdicts[("countries-of-continent", "one")] == "ok"
     assert verdicts[("region-info", "small")] == "ok"  # one item: every OPTIONAL still answers
     assert "FAIL" not in {v for v in verdicts.values()}
+
+
+def test_both_forms_of_the_institutions_query_agree_on_both_servers(
+    virtuoso_server: virtuoso.Server, server_engine: Any
+) -> None:
+    """The hash-joined institutions query (sub-selects in OPTIONAL) has the rows of the
+    item-by-item form on Virtuoso and on Oxigraph, and each server has the other's rows."""
+    eng = get_engine(virtuoso_server.url, fast())
+    for engine in (eng, server_engine):
+        engine.run("region-by-iso", code="FR")  # the kind is learnt from the first answer
+    classes = [term_qid(r, "class") for r in eng.run("class-closure", root=["Q33506"]).rows]
+    classes = sorted({c for c in classes if c})
+    assert len(classes) > 1
+    got = {}
+    for name, engine in (("virtuoso", eng), ("oxigraph", server_engine)):
+        bulk = rows(engine.run("institutions-of-classes-bulk", class_=classes))
+        assert bulk and bulk == rows(engine.run("institutions-of-classes", class_=classes)), name
+        got[name] = bulk
+    assert got["virtuoso"] == got["oxigraph"]
