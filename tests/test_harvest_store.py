@@ -226,6 +226,18 @@ def test_a_child_that_fails_reports_one_line_and_the_run_goes_on(
     assert err == "glamgraph: warning: writing an entry failed: No space left on device\n"
 
 
+def test_a_child_works_at_the_lowest_priority(tmp_path: Path, forks: list[int]) -> None:
+    """A detached child's work takes the CPU the run leaves idle: it runs niced, the parent not."""
+    from glamgraph.client import background
+
+    seen = tmp_path / "niceness"
+    before = os.nice(0)
+    assert background.detach(lambda: seen.write_text(str(os.nice(0)))) is True
+    background.wait()
+    assert int(seen.read_text()) == min(19, before + background.CHILD_NICENESS)
+    assert os.nice(0) == before
+
+
 def _query_graphs(cov: Any) -> dict[str, set[tuple[str, str, str]]]:
     """Each query graph of a coverage's Dataset by its name after the run id, with its triples."""
     out: dict[str, set[tuple[str, str, str]]] = {}

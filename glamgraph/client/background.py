@@ -8,7 +8,8 @@ is done at once, in this process. A detached child is waited for before this pro
 what it writes (:func:`wait`) and before the interpreter exits, so a run ends with its cache
 written, as without a child. The child leaves with ``os._exit``: no clean-up of the parent's
 (``atexit``, buffered files) runs twice. An error in the child is reported on stderr in one
-line; the parent goes on (a cache entry is never needed for an answer).
+line; the parent goes on (a cache entry is never needed for an answer). The child runs at the
+lowest priority (:data:`CHILD_NICENESS`), in the time the run leaves idle.
 
 >>> done = []
 >>> detach(lambda: done.append(1), wanted=False)  # done here, now
@@ -30,6 +31,11 @@ from typing import Final
 #: The environment variable that sets how many processes glamgraph works in: ``1`` (one) or
 #: ``2`` (the default: a forked child writes outputs and cache entries beside this process).
 PROCESSES_ENV: Final = "GLAMGRAPH_WRITE_PROCESSES"
+
+#: How much less a detached child counts with the scheduler than this process (``nice``): its
+#: work (a cache entry) takes the CPU the run leaves idle, never a core the run is waiting for;
+#: what is left of it when the run ends is done while the run waits for it at exit.
+CHILD_NICENESS: Final = 19
 
 _pending: list[int] = []
 _registered = False
@@ -68,6 +74,8 @@ def detach(work: Callable[[], None], *, wanted: bool = True, what: str = "backgr
     if pid == 0:  # the child: the work, then leave without the parent's clean-ups
         status = 1
         try:
+            with contextlib.suppress(OSError):
+                os.nice(CHILD_NICENESS)
             work()
             status = 0
         except BaseException as exc:
