@@ -7,7 +7,9 @@ Sheets:
 - ``About``: the provenance (region, endpoint, date, queries, counts) and, for results from the
   shipped sample, the line saying what that data lacks;
 - ``Contacts``: one filterable table, one row per institution per listed region (the columns of
-  ``contacts.csv``), Wikidata items, websites and emails as real hyperlinks;
+  ``contacts.csv``), each institution's Wikidata item, website and email as real hyperlinks (the
+  region, class and affiliate page repeat on many rows: they are links on the ``Regions`` sheet,
+  text here, which leaves Excel's per-sheet budget of links to the institutions);
 - ``Unplaced``: the institutions with no current country;
 - ``Queries``: every query's name and text, with its provenance.
 
@@ -172,6 +174,11 @@ _LINK_KIND: Final[dict[str, str]] = {
     **dict.fromkeys(("website", "contact_page", "affiliate_page"), "web"),
     "email": "email",
 }
+#: The links of the ``Contacts`` sheet: what differs from one institution to the next. Its
+#: region, class and affiliate page repeat on many rows (links on the ``Regions`` sheet); linked
+#: on every row they took four of every five links, so that Excel's 65,530 ran out after ~16k
+#: rows of a world and cost the writer half its time.
+_CONTACT_LINKS: Final = frozenset({"institution", "website", "email"})
 
 
 def _link(kind: str, value: str) -> str | None:
@@ -184,8 +191,14 @@ def _link(kind: str, value: str) -> str | None:
     return None
 
 
-def _table(sheet: _Sheet, columns: Sequence[str], records: Sequence[dict[str, Any]]) -> None:
-    """A table from the first row: bold frozen header, auto-filter, widths fit to the content."""
+def _table(
+    sheet: _Sheet,
+    columns: Sequence[str],
+    records: Sequence[dict[str, Any]],
+    links: frozenset[str] | None = None,
+) -> None:
+    """A table from the first row: bold frozen header, auto-filter, widths fit to the content;
+    the cells of the ``links`` columns (default: every column of :data:`_LINK_KIND`) are links."""
     ws, fmt = sheet.ws, sheet.formats
     widths = [_width(name) for name in columns]
     for c, name in enumerate(columns):
@@ -210,14 +223,17 @@ def _table(sheet: _Sheet, columns: Sequence[str], records: Sequence[dict[str, An
     coord = fmt["coord"]
     put = sheet.put
     kinds = [
-        (c, name, _LINK_KIND.get(name), name in ("lat", "lon")) for c, name in enumerate(columns)
+        (c, name, _LINK_KIND.get(name) if links is None or name in links else None)
+        for c, name in enumerate(columns)
     ]
     for r, rec in enumerate(records, start=1):
-        for c, name, link_kind, is_coord in kinds:
+        for c, name, link_kind in kinds:
             value = rec.get(name)
-            if is_coord and isinstance(value, float):
+            if value is None or value == "":
+                continue  # nothing to write (an empty cell without a format is no cell)
+            if isinstance(value, float) and name in ("lat", "lon"):
                 put(r, c, value, fmt=coord)
-            elif link_kind is None or not isinstance(value, str) or not value:
+            elif link_kind is None or not isinstance(value, str):
                 put(r, c, value)
             else:
                 put(r, c, value, _link(link_kind, value))
@@ -295,7 +311,7 @@ def _write_workbook(
     _provenance_block(about, coverage, len(contacts), all_regions)
 
     sheet = _Sheet(wb, "Contacts", formats)
-    _table(sheet, CONTACT_COLUMNS, [_contact_values(c) for c in contacts])
+    _table(sheet, CONTACT_COLUMNS, [_contact_values(c) for c in contacts], _CONTACT_LINKS)
 
     unplaced = _Sheet(wb, "Unplaced", formats)
     items = [
