@@ -350,17 +350,28 @@ class Coverage:
         >>> len(calls)
         1
         """
-        stamp = (
-            tuple(self.rows),
-            id(self.institutions),
-            len(self.institutions),
-        )
         kept = self.derived.get(name)
+        stamp = self._stamp()
         if kept is not None and kept[0] == stamp:
             return kept[1]
         value = compute(self)
         self.derived[name] = (stamp, value)
         return value
+
+    def derived_if_kept(self, name: str) -> Any:
+        """What :meth:`derived_value` keeps under ``name`` if it is still current, else None.
+
+        >>> cov = Coverage(Region("Q46", "continent", "Europe"), [], [], [], [], [], "x")
+        >>> cov.derived_if_kept("n") is None, cov.derived_value("n", lambda c: 7)
+        (True, 7)
+        >>> cov.derived_if_kept("n")
+        7
+        """
+        kept = self.derived.get(name)
+        return kept[1] if kept is not None and kept[0] == self._stamp() else None
+
+    def _stamp(self) -> tuple[Any, ...]:
+        return (tuple(self.rows), id(self.institutions), len(self.institutions))
 
     def uncovered(self) -> Rows:
         """The rows of regions with GLAM institutions and no recognised local affiliate

@@ -155,3 +155,17 @@ def test_unplaced_csv(tmp_path: Path) -> None:
 def test_no_temporary_file_left_behind(tmp_path: Path) -> None:
     to_csv(make_coverage(), tmp_path / "contacts.csv")
     assert [p.name for p in tmp_path.iterdir()] == ["contacts.csv"]
+
+
+def test_uncovered_contact_rows_from_every_regions_rows_are_the_same() -> None:
+    """Once every region's contact rows are computed, the uncovered regions' rows are taken
+    from them: the same rows in the same order as computed on their own."""
+    from glamgraph.export.common import contact_rows
+
+    alone = contact_rows(make_coverage(), all_regions=False)
+    cov = make_coverage()
+    every = contact_rows(cov, all_regions=True)
+    derived = contact_rows(cov, all_regions=False)
+    assert len(every) > len(derived) > 1
+    assert derived == alone
+    assert all(any(d is e for e in every) for d in derived)  # taken, not computed again

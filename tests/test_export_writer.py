@@ -341,3 +341,33 @@ def test_an_error_here_ends_the_child(
     with pytest.raises(ChildProcessError):
         os.waitpid(forking[0], os.WNOHANG)  # ended and reaped
     assert [p for p in tmp_path.iterdir() if not p.name.endswith(".glamgraph-lock")] == []
+
+
+def test_the_two_maps_are_written_by_one_process(
+    tmp_path: Path, forking: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """map.png and map.html share one model: whichever process takes one writes both, and
+    every other shared file is a task of its own, in PARALLEL_ORDER."""
+    from glamgraph.export import writer
+
+    shared = [o for name in writer.PARALLEL_ORDER for o in writer.OUTPUTS if o.filename == name]
+    groups = [[o.filename for o in g] for g in writer._groups(shared)]
+    assert ["map.png", "map.html"] in groups
+    assert [n for g in groups for n in g] == list(writer.PARALLEL_ORDER)
+    assert all(len(g) == 1 for g in groups if "map.png" not in g)
+
+    log = tmp_path / "pids"
+    real = writer.to_map
+
+    def to_map(coverage: Coverage, path: Path) -> int:
+        with open(log, "a", encoding="utf-8") as fh:  # one short line per write: atomic
+            fh.write(f"{os.getpid()} {Path(path).name}\n")
+        return real(coverage, path)
+
+    monkeypatch.setattr(writer, "to_map", to_map)
+    for run in range(4):  # whoever takes them, both in one process
+        log.unlink(missing_ok=True)
+        write_all(make_coverage(), tmp_path / f"out{run}")
+        pids = {line.split()[0] for line in log.read_text(encoding="utf-8").splitlines()}
+        assert len(log.read_text(encoding="utf-8").splitlines()) == 2 and len(pids) == 1
+    assert len(forking) == 4

@@ -226,6 +226,18 @@ def contact_rows(coverage: Coverage, *, all_regions: bool = False) -> list[Conta
 
 
 def _contact_rows(coverage: Coverage, all_regions: bool) -> list[ContactRow]:
+    if not all_regions:
+        # the uncovered regions' rows are those of every region, when computed already, less
+        # the rows of the other regions (the same order: regions by QID, then label and QID)
+        every = coverage.derived_if_kept("export.contact_rows(all_regions=True)")
+        regions = [r.region for r in coverage.rows]
+        if every is not None and len(set(regions)) == len(regions):
+            wanted = {r.region for r in coverage.uncovered()}
+            return [c for c in every if c.region in wanted]
+    return _computed_contact_rows(coverage, all_regions)
+
+
+def _computed_contact_rows(coverage: Coverage, all_regions: bool) -> list[ContactRow]:
     selected = selected_rows(coverage, all_regions)
     wanted = {row.region for row in selected}
     # every institution of the selected regions, in the order of each region's rows (label,

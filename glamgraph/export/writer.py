@@ -16,7 +16,8 @@ were, byte for byte; files of the directory that glamgraph did not write are nev
   directories left by a killed run (``kill -9``) are removed by the next run, under the lock.
 - On Linux with two CPUs or more, a forked child process writes files into the same staging
   directory alongside this one (from :data:`PARALLEL_FROM` institutions): both take the next
-  file of :data:`PARALLEL_ORDER` (heaviest first) until none is left. The child reports back
+  file of :data:`PARALLEL_ORDER` (heaviest first; those of :data:`WRITTEN_TOGETHER` as one)
+  until none is left. The child reports back
   through a pipe, its errors are raised here as if written here, and nothing is moved into
   place before both are done (a failed or killed child fails the run, all or nothing as above).
   ``GLAMGRAPH_WRITE_PROCESSES=1`` (:data:`PROCESSES_ENV`) writes everything in one process (on a
@@ -55,7 +56,6 @@ from glamgraph.export.cells import raw_csv
 from glamgraph.export.common import contact_rows, shared_contact_rows
 from glamgraph.export.geojson import to_geojson, to_institutions_geojson
 from glamgraph.export.map_geo import load_shapes
-from glamgraph.export.map_model import map_model
 from glamgraph.export.maps import to_map
 from glamgraph.export.rdf import to_trig
 from glamgraph.export.runinfo import counts, to_run_json
@@ -86,7 +86,7 @@ STAGING_PREFIX: Final = ".glamgraph-staging-"
 #: Seconds a run waits for another run writing the same output directory.
 LOCK_WAIT_S: Final = 10.0
 #: The outputs of :data:`OUTPUTS` two processes share, heaviest first (at 100k institutions:
-#: XlsxWriter's workbook ~4 s, matplotlib's map ~2 s, the rest 1 s or less each). The graph is
+#: XlsxWriter's workbook ~5 s, the two maps ~4 s with their model, the rest 1 s or less each). The graph is
 #: left to this process (a store's native threads do not survive a fork).
 PARALLEL_ORDER: Final = (
     "contacts.xlsx",
@@ -99,6 +99,10 @@ PARALLEL_ORDER: Final = (
     "regions.csv",
     "unplaced.csv",
 )
+#: Shared outputs one process writes together (the first taken brings the others): the two
+#: maps are drawn from one model (every region's dots and shapes, ~1 s at 100k institutions),
+#: made by the process that draws them rather than by this one before the fork.
+WRITTEN_TOGETHER: Final = (("map.png", "map.html"),)
 #: Fewer institutions than this and everything is written in one process (a fork costs a few
 #: milliseconds; below a few hundred institutions the files take less).
 PARALLEL_FROM: int = 500
@@ -471,6 +475,7 @@ class _Worker:
         self, outputs: Sequence[Output], pid: int = 0, tasks: int = -1, results: int = -1
     ) -> None:
         self.outputs = list(outputs)
+        self.groups = _groups(self.outputs)
         self.pid = pid
         self.tasks_fd = tasks
         self.results_fd = results
@@ -486,7 +491,7 @@ class _Worker:
         sys.stdout.flush()
         sys.stderr.flush()
         tasks_r, tasks_w = os.pipe()
-        os.write(tasks_w, bytes(range(len(outputs))))
+        os.write(tasks_w, bytes(range(len(_groups(outputs)))))
         os.close(tasks_w)
         results_r, results_w = os.pipe()
         # the child's collections then leave the parent's objects (and their pages) alone; the
@@ -515,7 +520,7 @@ class _Worker:
         if self.tasks_fd < 0:
             return
         while byte := os.read(self.tasks_fd, 1):
-            yield self.outputs[byte[0]]
+            yield from self.groups[byte[0]]
 
     def join(self) -> dict[str, bool]:
         """Wait for the child; what it wrote (``filename`` -> written), or its error raised."""
@@ -557,14 +562,32 @@ class _Worker:
         self.tasks_fd = self.results_fd = -1
 
 
+def _groups(outputs: Sequence[Output]) -> list[list[Output]]:
+    """``outputs`` (in :data:`PARALLEL_ORDER`) as the tasks of the two processes: one each,
+    but those of :data:`WRITTEN_TOGETHER` together, where the first of them stands."""
+    by_name = {o.filename: o for o in outputs}
+    groups: list[list[Output]] = []
+    grouped: set[str] = set()
+    for output in outputs:
+        if output.filename in grouped:
+            continue
+        group = [output]
+        for together in WRITTEN_TOGETHER:
+            if output.filename in together:
+                group = [by_name[n] for n in together if n in by_name]
+        grouped.update(o.filename for o in group)
+        groups.append(group)
+    return groups
+
+
 def _prepare(coverage: Coverage, names: set[str], all_regions: bool) -> None:
-    """Compute before the fork what files written by both processes would each compute: the
-    contact rows, the map model, the country shapes (the child inherits them)."""
-    contact_rows(coverage, all_regions=all_regions)
-    if {"map.png", "map.html"} <= names:
-        map_model(coverage)  # its dots are the rows of every region, its shapes loaded
-    elif len(names & {"map.png", "map.html", "institutions.geojson"}) >= 2:
+    """Compute before the fork what files written by both processes would each compute (the
+    child inherits it): the contact rows of every region (the maps' dots, the institutions'
+    GeoJSON; the uncovered regions' rows are then taken from them), those the contacts files
+    list, and the country shapes. The map model is the maps' own (:data:`WRITTEN_TOGETHER`)."""
+    if all_regions or names & {"map.png", "map.html", "institutions.geojson"}:
         contact_rows(coverage, all_regions=True)
+    contact_rows(coverage, all_regions=all_regions)
     if len(names & {"map.png", "map.html", "regions.geojson"}) >= 2:
         load_shapes()
 
@@ -582,9 +605,10 @@ def _child(
     result: tuple[str, object]
     try:
         written: dict[str, bool] = {}
+        groups = _groups(outputs)
         while byte := os.read(tasks, 1):
-            output = outputs[byte[0]]
-            written[output.filename] = _write_one(output, coverage, staging, all_regions)
+            for output in groups[byte[0]]:
+                written[output.filename] = _write_one(output, coverage, staging, all_regions)
         result = ("ok", written)
     except BaseException as exc:  # the parent raises it as its own
         result = ("error", exc)
