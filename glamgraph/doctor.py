@@ -398,6 +398,7 @@ def _check_endpoint(run: _Run) -> None:
     for name, key, pool, batch_size in (
         ("institution-details", "item", items, harvest.DETAIL_BATCH),
         ("institution-contacts", "item", items, harvest.DETAIL_BATCH),
+        ("institution-contacts-bulk", "item", items, harvest.DETAIL_BATCH),
         ("admin-parents", "admin", admins or countries, harvest.ADMIN_BATCH),
     ):
         if not pool:

@@ -358,6 +358,7 @@ ROW_CONVERTERS: dict[str, RowsConverter] = {
     "institutions-of-classes-bulk": _rows_institutions,
     "institution-details": _rows_details,
     "institution-contacts": _rows_details,
+    "institution-contacts-bulk": _rows_details,
     "admin-parents": _rows_admin,
     "countries-of-continent": _rows_regions("country"),
     "subdivisions-of-country": _rows_regions("unit"),

@@ -25,7 +25,8 @@ The plan (never ``wdt:P31/wdt:P279*`` per country):
    languages, classes, ``P131``, coordinates, website, email, phone, street address. For a
    continent or the world, ``institution-contacts`` instead: the same without classes and
    ``P131``, which step 2 brought already (each term a server writes out is work for it, and
-   they were half the rows).
+   they were half the rows); on the engines of :data:`BULK_JOIN_KINDS`, its hash-joined form
+   ``institution-contacts-bulk`` in :data:`CONTACT_PARTS` large parts (:func:`contacts_plan`).
 
 The independent batches of one stage (institutions, one chain level, details, class labels) go
 out with up to ``Engine.in_flight`` requests at once (one on WDQS, two on a server of your own:
@@ -92,6 +93,13 @@ CLASS_PARTS_BY_KIND: Final[Mapping[str, int]] = {"qlever": 4, "oxigraph": 4, "vi
 #: joined by hash instead of looked up item by item (Oxigraph, 100k items: 1.5 s against 5.8 s
 #: of server time). WDQS and servers of unknown make keep ``institutions-of-classes``.
 BULK_JOIN_KINDS: Final = frozenset({"qlever", "oxigraph", "virtuoso", "embedded"})
+#: The ``institution-contacts-bulk`` queries of a world or continent on those engines: a part
+#: each (two in flight, and the institutions of one built while the server answers the next),
+#: each of at least the engine's detail batch and at most :data:`BULK_DETAIL_MAX` items.
+CONTACT_PARTS = 4
+#: Items per ``institution-contacts-bulk`` query at most: each query reads the five properties
+#: whole, so a world of a million items gets 20 reads of them, not 4 of 250k-item queries.
+BULK_DETAIL_MAX = 50_000
 #: The class batch of an engine whose kind is not in :data:`CLASS_BATCH_BY_KIND`.
 CLASS_BATCH = 250
 ADMIN_BATCH = 250
@@ -172,9 +180,30 @@ def institutions_query(engine: Engine) -> str:
     >>> institutions_query(get_engine("qlever", Settings(use_cache=False)))
     'institutions-of-classes-bulk'
     """
-    if set(engine_kinds(engine)) <= BULK_JOIN_KINDS:
+    # (an engine may refuse them: a snapshot build maps rows back to triples branch by branch)
+    if getattr(engine, "bulk_forms", True) and set(engine_kinds(engine)) <= BULK_JOIN_KINDS:
         return "institutions-of-classes-bulk"
     return "institutions-of-classes"
+
+
+def contacts_plan(engine: Engine, items: int) -> tuple[str, int]:
+    """The details query of a continent or the world for ``engine`` and its batch size for
+    ``items`` institutions: ``institution-contacts-bulk`` in :data:`CONTACT_PARTS` parts (of
+    :func:`detail_batch` items at least, :data:`BULK_DETAIL_MAX` at most) where every engine of
+    the chain joins by hash (:data:`BULK_JOIN_KINDS`), else ``institution-contacts`` in batches
+    of :func:`detail_batch`.
+
+    >>> from glamgraph.sparql import get_engine, Settings
+    >>> contacts_plan(get_engine("wdqs", Settings(use_cache=False)), 90_000)
+    ('institution-contacts', 300)
+    >>> contacts_plan(get_engine("qlever", Settings(use_cache=False)), 90_000)
+    ('institution-contacts-bulk', 22500)
+    """
+    batch = detail_batch(engine)
+    if institutions_query(engine) != "institutions-of-classes-bulk":
+        return "institution-contacts", batch
+    part = -(-items // CONTACT_PARTS)
+    return "institution-contacts-bulk", max(batch, min(part, BULK_DETAIL_MAX))
 
 
 def class_batch(engine: Engine) -> int:
@@ -820,7 +849,11 @@ def harvest(
         placed = place_candidates(plan, found, chains)
         # 5. details of every placed and unplaced item
         todo = sorted(placed.item_countries.keys() | placed.unplaced.keys(), key=_qid_key)
-        ticker.expect(math.ceil(len(todo) / detail_batch(engine)) + 1)
+        if plan.by_class:
+            contacts, batch = contacts_plan(engine, len(todo))
+        else:
+            contacts, batch = "institution-details", detail_batch(engine)
+        ticker.expect(math.ceil(len(todo) / batch) + 1)
         glam = plan.classes.glam
         built: dict[str, Institution] = {}
         if plan.by_class:
@@ -850,12 +883,13 @@ def harvest(
                 plan.langs,
                 results,
                 ticker.tick,
-                query="institution-contacts",
+                query=contacts,
                 out=details,
                 on_batch=ready,
+                batch=batch,
             )
         else:
-            details = _details(engine, todo, plan.langs, results, ticker.tick)
+            details = _details(engine, todo, plan.langs, results, ticker.tick, contacts)
             # subdivision membership through the P131 chain (unit rows below the country level)
             chains.walk({q: details.get(q, {}).get("admin", set()) for q in placed.item_countries})
             type_ids = sorted(
@@ -1028,14 +1062,16 @@ def _details(
     *,
     out: dict[str, dict[str, Any]] | None = None,
     on_batch: Callable[[Sequence[str]], None] | None = None,
+    batch: int | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """``query`` (``institution-details``, or ``institution-contacts`` when the institutions
-    query gave the classes and P131 targets: both bring the labels in ``langs``) over ``items``
-    in batches, into ``out`` (a new dict by default); ``on_batch`` gets each batch's items once
-    its result is in."""
+    """``query`` (``institution-details``, or ``institution-contacts`` or its hash-joined form
+    when the institutions query gave the classes and P131 targets: all bring the labels in
+    ``langs``) over ``items`` in batches (of ``batch``, default :func:`detail_batch`), into
+    ``out`` (a new dict by default); ``on_batch`` gets each batch's items once its result is
+    in."""
     if out is None:
         out = {}
-    parts = [list(part) for part in chunks(items, detail_batch(engine))]
+    parts = [list(part) for part in chunks(items, batch or detail_batch(engine))]
 
     def run(part: list[str]) -> QueryResult:
         return engine.run_split(query, split="item", values=part, langs=list(langs))

@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
@@ -127,6 +127,10 @@ class RecordingEngine(Engine):
     inner: Engine
     progress: Progress | None = None
     records: list[Record] = field(default_factory=list)
+    #: A build asks the item-by-item forms of the harvest's queries, never their hash-joined
+    #: ``-bulk`` forms (:data:`glamgraph.harvest.BULK_JOIN_KINDS`): :func:`triples_of` maps a row
+    #: back to the triple patterns of its branch, which a sub-select hides.
+    bulk_forms: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         # a URL of its own: in-process memos keyed by engine URL (the class closure) must not

@@ -89,7 +89,8 @@ def test_a_server_of_your_own_gets_parts_for_its_cores_and_the_same_table(  # ty
     assert max(per_part) - min(per_part) <= 1, per_part
     # the institutions of a continent's items already came with their classes and P131 targets
     assert "institution-details" not in {r.query_name for r in own.results}
-    assert "institution-contacts" in {r.query_name for r in own.results}
+    names = {r.query_name for r in own.results}
+    assert "institution-contacts-bulk" in names and "institution-contacts" not in names
 
 
 def test_continent_plan_agrees_with_the_per_country_plan(europe_generic) -> None:  # type: ignore[no-untyped-def]
@@ -147,7 +148,18 @@ def test_the_bulk_form_gives_the_same_rows_and_details(kind: str, europe_generic
 
     got = rows("institutions-of-classes-bulk")
     assert got and got == rows("institutions-of-classes")
+    items = sorted({i.qid for i in europe_generic.institutions})
+    contacts = {
+        name: sorted(
+            tuple(sorted((k, v["value"], v.get("xml:lang", "")) for k, v in r.items()))
+            for r in eng.run(name, item=items, langs=["en", "mul"], use_cache=False).rows
+        )
+        for name in ("institution-contacts", "institution-contacts-bulk")
+    }
+    assert contacts["institution-contacts"]
+    assert contacts["institution-contacts-bulk"] == contacts["institution-contacts"]
     h = harvest.harvest("Q46", eng, lang="en", quiet=True)
+    assert "institution-contacts-bulk" in {r.query_name for r in h.results}
     assert _table(h) == _table(europe_generic)
     want = {i.qid: _details(i) for i in europe_generic.institutions}
     assert {i.qid: _details(i) for i in h.institutions} == want
@@ -159,3 +171,19 @@ def test_wdqs_and_unknown_servers_keep_the_item_by_item_form(europe_generic, eur
         assert "institutions-of-classes" in names and "institutions-of-classes-bulk" not in names
     with pytest.raises(BadInput, match="institutions-of-classes-bulk"):
         _engine("wdqs").run("institutions-of-classes-bulk", class_=["Q33506"], use_cache=False)
+
+
+def test_bulk_contacts_come_in_a_few_large_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A world or continent on a server of your own: CONTACT_PARTS contact queries, each of at
+    least the engine's detail batch and at most BULK_DETAIL_MAX items."""
+    eng = _engine("oxigraph")
+    small = harvest.detail_batch(eng)
+    assert harvest.contacts_plan(eng, 10) == ("institution-contacts-bulk", small)
+    assert harvest.contacts_plan(eng, 100_000) == ("institution-contacts-bulk", 25_000)
+    assert harvest.contacts_plan(eng, 10**6) == ("institution-contacts-bulk", 50_000)
+    assert harvest.contacts_plan(_engine("wdqs"), 100_000) == ("institution-contacts", 300)
+    monkeypatch.setattr(harvest, "DETAIL_BATCH_BY_KIND", {"oxigraph": 2})
+    h = harvest.harvest("Q46", eng, lang="en", quiet=True)
+    parts = [r for r in h.results if r.query_name == "institution-contacts-bulk"]
+    todo = len(h.institutions) + len(h.unplaced)
+    assert len(parts) == -(-todo // -(-todo // harvest.CONTACT_PARTS)) == harvest.CONTACT_PARTS

@@ -274,7 +274,7 @@ def test_results_loaded_during_the_harvest_make_the_same_graph(
         warm = run()
     assert len(fed) == 1 and fed[0][0]  # built once, with the graph fed as it ran
     cold_graphs, warm_graphs = _query_graphs(cold), _query_graphs(warm)
-    assert any(name.endswith("institution-contacts") for name in cold_graphs)
+    assert any(name.endswith("institution-contacts-bulk") for name in cold_graphs)
     assert cold_graphs == warm_graphs
     assert cold.rows == warm.rows
 

@@ -130,6 +130,10 @@ def test_manifest_records_the_build(built, oxigraph_server) -> None:  # type: ig
     assert man["endpoint"] == oxigraph_server.url and man["languages"] == ["en"]
     names = {q["name"] for q in man["queries"]}
     assert {"class-closure", "institutions-by-class-and-country", "borders"} <= names
+    # a build asks the item-by-item forms, whose rows map back to triples branch by branch,
+    # though the server, an Oxigraph, gets the hash-joined forms in a coverage
+    assert {"institutions-of-classes", "institution-contacts"} <= names
+    assert not any(n.endswith("-bulk") for n in names)
     assert all(q["text"].lstrip().startswith("#tool:") for q in man["queries"])
     assert snap.module == MODULE.read_text(encoding="utf-8")
     assert man["counts"]["triples"] == snap.triples.count(b"\n") > 100

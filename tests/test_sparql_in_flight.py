@@ -163,6 +163,6 @@ def test_a_failing_batch_fails_the_harvest_as_with_one_in_flight(
     proxy.always(_RefuseDetails())
     with pytest.raises(BadQuery) as info:
         _harvest(proxy.url, monkeypatch, concurrency=in_flight)
-    assert info.value.query_name == "institution-contacts"
+    assert info.value.query_name == "institution-contacts-bulk"  # a server of your own
     details = [r for r in proxy.requests if "institution-contacts" in r.query]
     assert len(details) == 2  # the first batch's, then the refused one: nothing after it
