@@ -223,15 +223,20 @@ def _table(
     coord = fmt["coord"]
     put = sheet.put
     kinds = [
-        (c, name, _LINK_KIND.get(name) if links is None or name in links else None)
+        (
+            c,
+            name,
+            _LINK_KIND.get(name) if links is None or name in links else None,
+            name in ("lat", "lon"),
+        )
         for c, name in enumerate(columns)
     ]
     for r, rec in enumerate(records, start=1):
-        for c, name, link_kind in kinds:
+        for c, name, link_kind, is_coord in kinds:
             value = rec.get(name)
             if value is None or value == "":
                 continue  # nothing to write (an empty cell without a format is no cell)
-            if isinstance(value, float) and name in ("lat", "lon"):
+            if is_coord and isinstance(value, float):
                 put(r, c, value, fmt=coord)
             elif link_kind is None or not isinstance(value, str):
                 put(r, c, value)
