@@ -100,6 +100,10 @@ CONTACT_PARTS = 4
 #: Items per ``institution-contacts-bulk`` query at most: each query reads the five properties
 #: whole, so a world of a million items gets 20 reads of them, not 4 of 250k-item queries.
 BULK_DETAIL_MAX = 50_000
+#: A lower bound than :data:`BULK_DETAIL_MAX` by engine kind: Virtuoso 7.2 refuses a query whose
+#: ``VALUES`` block has 25,000 rows ("SP030: Too many arguments for standard built-in function
+#: in operator()"); it keeps its detail batch (2,000).
+BULK_DETAIL_MAX_BY_KIND: Final[Mapping[str, int]] = {"virtuoso": 2000}
 #: The class batch of an engine whose kind is not in :data:`CLASS_BATCH_BY_KIND`.
 CLASS_BATCH = 250
 ADMIN_BATCH = 250
@@ -189,9 +193,9 @@ def institutions_query(engine: Engine) -> str:
 def contacts_plan(engine: Engine, items: int) -> tuple[str, int]:
     """The details query of a continent or the world for ``engine`` and its batch size for
     ``items`` institutions: ``institution-contacts-bulk`` in :data:`CONTACT_PARTS` parts (of
-    :func:`detail_batch` items at least, :data:`BULK_DETAIL_MAX` at most) where every engine of
-    the chain joins by hash (:data:`BULK_JOIN_KINDS`), else ``institution-contacts`` in batches
-    of :func:`detail_batch`.
+    :func:`detail_batch` items at least, :data:`BULK_DETAIL_MAX` at most, or the lower bound of
+    :data:`BULK_DETAIL_MAX_BY_KIND`) where every engine of the chain joins by hash
+    (:data:`BULK_JOIN_KINDS`), else ``institution-contacts`` in batches of :func:`detail_batch`.
 
     >>> from glamgraph.sparql import get_engine, Settings
     >>> contacts_plan(get_engine("wdqs", Settings(use_cache=False)), 90_000)
@@ -202,8 +206,9 @@ def contacts_plan(engine: Engine, items: int) -> tuple[str, int]:
     batch = detail_batch(engine)
     if institutions_query(engine) != "institutions-of-classes-bulk":
         return "institution-contacts", batch
+    most = min(BULK_DETAIL_MAX_BY_KIND.get(k, BULK_DETAIL_MAX) for k in engine_kinds(engine))
     part = -(-items // CONTACT_PARTS)
-    return "institution-contacts-bulk", max(batch, min(part, BULK_DETAIL_MAX))
+    return "institution-contacts-bulk", min(max(batch, part), max(batch, most))
 
 
 def class_batch(engine: Engine) -> int:

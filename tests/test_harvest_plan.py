@@ -182,6 +182,13 @@ def test_bulk_contacts_come_in_a_few_large_parts(monkeypatch: pytest.MonkeyPatch
     assert harvest.contacts_plan(eng, 100_000) == ("institution-contacts-bulk", 25_000)
     assert harvest.contacts_plan(eng, 10**6) == ("institution-contacts-bulk", 50_000)
     assert harvest.contacts_plan(_engine("wdqs"), 100_000) == ("institution-contacts", 300)
+    # Virtuoso refuses a VALUES block of 25,000 rows: the hash-joined form, its detail batch
+    virtuoso = harvest.detail_batch(_engine("virtuoso"))
+    assert harvest.contacts_plan(_engine("virtuoso"), 100_000) == (
+        "institution-contacts-bulk",
+        virtuoso,
+    )
+    assert harvest.contacts_plan(_engine("virtuoso"), 10) == ("institution-contacts-bulk", virtuoso)
     monkeypatch.setattr(harvest, "DETAIL_BATCH_BY_KIND", {"oxigraph": 2})
     h = harvest.harvest("Q46", eng, lang="en", quiet=True)
     parts = [r for r in h.results if r.query_name == "institution-contacts-bulk"]
