@@ -82,7 +82,8 @@ def qid_key(qid: str) -> tuple[int, str]:
     >>> sorted(["Q10", "Q9", "x"], key=qid_key)
     ['Q9', 'Q10', 'x']
     """
-    return (ids.qid_number(qid), "") if ids.is_qid(qid) else (1 << 62, qid)
+    # one check of the QID (qid_number would check it again: 87k keys per world's sort)
+    return (int(qid[1:]), "") if ids.is_qid(qid) else (1 << 62, qid)
 
 
 def text_key(text: str) -> tuple[str, str]:
