@@ -184,10 +184,14 @@ def institutions_query(engine: Engine) -> str:
     >>> institutions_query(get_engine("qlever", Settings(use_cache=False)))
     'institutions-of-classes-bulk'
     """
-    # (an engine may refuse them: a snapshot build maps rows back to triples branch by branch)
-    if getattr(engine, "bulk_forms", True) and set(engine_kinds(engine)) <= BULK_JOIN_KINDS:
-        return "institutions-of-classes-bulk"
-    return "institutions-of-classes"
+    return "institutions-of-classes-bulk" if _joins_by_hash(engine) else "institutions-of-classes"
+
+
+def _joins_by_hash(engine: Engine) -> bool:
+    """Whether ``engine`` gets the ``-bulk`` forms: every engine of its chain is of a kind in
+    :data:`BULK_JOIN_KINDS`, and it takes them (``Engine.bulk_forms``: a snapshot build maps
+    rows back to triples branch by branch, which a sub-select hides)."""
+    return engine.bulk_forms and set(engine_kinds(engine)) <= BULK_JOIN_KINDS
 
 
 def contacts_plan(engine: Engine, items: int) -> tuple[str, int]:
@@ -204,11 +208,11 @@ def contacts_plan(engine: Engine, items: int) -> tuple[str, int]:
     ('institution-contacts-bulk', 22500)
     """
     batch = detail_batch(engine)
-    if institutions_query(engine) != "institutions-of-classes-bulk":
+    if not _joins_by_hash(engine):
         return "institution-contacts", batch
     most = min(BULK_DETAIL_MAX_BY_KIND.get(k, BULK_DETAIL_MAX) for k in engine_kinds(engine))
     part = -(-items // CONTACT_PARTS)
-    return "institution-contacts-bulk", min(max(batch, part), max(batch, most))
+    return "institution-contacts-bulk", max(batch, min(part, most))
 
 
 def class_batch(engine: Engine) -> int:
@@ -855,9 +859,9 @@ def harvest(
         # 5. details of every placed and unplaced item
         todo = sorted(placed.item_countries.keys() | placed.unplaced.keys(), key=_qid_key)
         if plan.by_class:
-            contacts, batch = contacts_plan(engine, len(todo))
+            details_query, batch = contacts_plan(engine, len(todo))
         else:
-            contacts, batch = "institution-details", detail_batch(engine)
+            details_query, batch = "institution-details", detail_batch(engine)
         ticker.expect(math.ceil(len(todo) / batch) + 1)
         glam = plan.classes.glam
         built: dict[str, Institution] = {}
@@ -888,13 +892,15 @@ def harvest(
                 plan.langs,
                 results,
                 ticker.tick,
-                query=contacts,
+                query=details_query,
                 out=details,
                 on_batch=ready,
                 batch=batch,
             )
         else:
-            details = _details(engine, todo, plan.langs, results, ticker.tick, contacts)
+            details = _details(
+                engine, todo, plan.langs, results, ticker.tick, details_query, batch=batch
+            )
             # subdivision membership through the P131 chain (unit rows below the country level)
             chains.walk({q: details.get(q, {}).get("admin", set()) for q in placed.item_countries})
             type_ids = sorted(

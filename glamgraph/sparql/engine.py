@@ -50,6 +50,10 @@ class Engine(ABC):
 
     #: Whether results of this engine go through the on-disk cache (remote engines: yes).
     caches: ClassVar[bool] = False
+    #: Whether the harvest may send this engine the hash-joined ``-bulk`` forms of its queries
+    #: when its kind joins by hash (``glamgraph.harvest.BULK_JOIN_KINDS``); a snapshot build's
+    #: recording engine says no.
+    bulk_forms: ClassVar[bool] = True
 
     name: str
     url: str
