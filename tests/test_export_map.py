@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from export_fixtures import make_coverage
 
 from glamgraph.errors import BadInput
 from glamgraph.export import to_map
+from glamgraph.export.common import contact_count, contact_rows
 from glamgraph.export.map_geo import Projection, load_shapes
 from glamgraph.export.map_html import _leaflet
 from glamgraph.export.map_model import (
@@ -23,10 +25,12 @@ from glamgraph.export.map_model import (
     NO_INSTITUTIONS_COLOUR,
     STATE_NAMES,
     UNCOVERED_COLOUR,
+    Dot,
+    _safe,
     build_model,
     key_line,
 )
-from glamgraph.model import Contact, Coverage, CoverageRow
+from glamgraph.model import Contact, Coverage, CoverageRow, Institution
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="no chromium")
@@ -103,6 +107,55 @@ def test_model_states_numbers_and_contacts() -> None:
     assert model.projection.kind == "laea"
     # one dot per institution, even when it counts in two regions
     assert len({d.qid for d in model.dots}) == len(model.dots) == 9
+
+
+def _dots_from_contact_rows(cov: Coverage) -> list[Dot]:
+    """The maps' dots as they were made before: the first contact row of every region's rows
+    of each institution with coordinates (the oracle of the test below)."""
+    seen: set[str] = set()
+    dots = []
+    for c in contact_rows(cov, all_regions=True):
+        if c.lat is None or c.lon is None or c.institution in seen:
+            continue
+        seen.add(c.institution)
+        dots.append(
+            Dot(c.lon, c.lat, c.institution, _safe(c.label), _safe(c.region_label), c.covered)
+        )
+    return dots
+
+
+def _scrambled(cov: Coverage, seed: int) -> Coverage:
+    """``cov`` with 400 more institutions drawn at random: labels that tie but for their case
+    or not at all, QIDs that repeat, several units (some twice, some not a row of the coverage), no,
+    invalid or valid coordinates; and a region row repeated under another label."""
+    rng = random.Random(seed)
+    regions = [r.region for r in cov.rows] + ["Q999"]
+    extra = [
+        Institution(
+            qid=f"Q{rng.randint(3000, 3300)}",
+            label=rng.choice(["Museum", "museum", "Archiv", "", "Ölmühle", "Zoo  Riga", "a\x00b"]),
+            units=tuple(rng.choices(regions, k=rng.randint(0, 3))),
+            lat=rng.choice([None, 91.0, float("nan"), rng.uniform(-60, 70)]),
+            lon=rng.uniform(-180, 180),
+        )
+        for _ in range(400)
+    ]
+    rows = [*cov.rows, dataclasses.replace(cov.rows[2], label="Lietuva", uncovered=False)]
+    return dataclasses.replace(cov, institutions=[*cov.institutions, *extra], rows=rows)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_dots_are_each_institutions_first_contact_row(seed: int) -> None:
+    """The dots come from the institutions directly (the 87k contact rows of a world are left
+    to the process writing the contacts files), the same dots in the same order as the first
+    contact row of each institution; the run's contact count is that of the rows too."""
+    cov = _scrambled(make_coverage(), seed)
+    assert build_model(cov).dots == _dots_from_contact_rows(cov)
+    assert len(build_model(cov).dots) > 50
+    for every in (False, True):
+        fresh = dataclasses.replace(cov)  # nothing derived kept: counted without the rows
+        assert contact_count(fresh, all_regions=every) == len(contact_rows(cov, all_regions=every))
+        assert fresh.derived == {}
 
 
 def test_contacts_of_the_rows_win_over_codes() -> None:

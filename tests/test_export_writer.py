@@ -9,8 +9,9 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from export_fixtures import QUERY_TEXTS, make_coverage
@@ -343,31 +344,56 @@ def test_an_error_here_ends_the_child(
     assert [p for p in tmp_path.iterdir() if not p.name.endswith(".glamgraph-lock")] == []
 
 
-def test_the_two_maps_are_written_by_one_process(
+def test_the_maps_and_the_contacts_files_are_each_written_by_one_process(
     tmp_path: Path, forking: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """map.png and map.html share one model: whichever process takes one writes both, and
-    every other shared file is a task of its own, in PARALLEL_ORDER."""
-    from glamgraph.export import writer
+    """map.png and map.html share one model, the three contacts files one list of contact
+    rows: whichever process takes one file of a group writes the group, and makes what the
+    group shares itself (nothing of it before the fork); every other shared file is a task of
+    its own, in PARALLEL_ORDER."""
+    from glamgraph.export import common, writer
 
     shared = [o for name in writer.PARALLEL_ORDER for o in writer.OUTPUTS if o.filename == name]
     groups = [[o.filename for o in g] for g in writer._groups(shared)]
-    assert ["map.png", "map.html"] in groups
+    contacts = ["contacts.xlsx", "contacts.csv", "contacts.wikitext"]
+    assert ["map.png", "map.html"] in groups and contacts in groups
     assert [n for g in groups for n in g] == list(writer.PARALLEL_ORDER)
-    assert all(len(g) == 1 for g in groups if "map.png" not in g)
+    assert all(len(g) == 1 for g in groups if "map.png" not in g and contacts != g)
 
     log = tmp_path / "pids"
-    real = writer.to_map
 
-    def to_map(coverage: Coverage, path: Path) -> int:
-        with open(log, "a", encoding="utf-8") as fh:  # one short line per write: atomic
-            fh.write(f"{os.getpid()} {Path(path).name}\n")
-        return real(coverage, path)
+    def logged(real: Callable[..., Any], name: str) -> Callable[..., Any]:
+        def call(coverage: Coverage, *args: Any, **kw: Any) -> Any:
+            with open(log, "a", encoding="utf-8") as fh:  # one short line per write: atomic
+                fh.write(f"{os.getpid()} {name}\n")
+            return real(coverage, *args, **kw)
 
-    monkeypatch.setattr(writer, "to_map", to_map)
-    for run in range(4):  # whoever takes them, both in one process
+        return call
+
+    monkeypatch.setattr(writer, "to_map", logged(writer.to_map, "map"))
+    for name in ("to_csv", "to_xlsx", "to_wikitext"):
+        monkeypatch.setattr(writer, name, logged(getattr(writer, name), "contacts file"))
+    monkeypatch.setattr(
+        writer,
+        "to_institutions_geojson",
+        logged(writer.to_institutions_geojson, "institutions.geojson"),
+    )
+    monkeypatch.setattr(
+        common, "_computed_contact_rows", logged(common._computed_contact_rows, "contact rows")
+    )
+    for run in range(4):  # whoever takes them, each group in one process
         log.unlink(missing_ok=True)
         write_all(make_coverage(), tmp_path / f"out{run}")
-        pids = {line.split()[0] for line in log.read_text(encoding="utf-8").splitlines()}
-        assert len(log.read_text(encoding="utf-8").splitlines()) == 2 and len(pids) == 1
+        lines = [line.split(" ", 1) for line in log.read_text(encoding="utf-8").splitlines()]
+        by_what: dict[str, list[str]] = {}
+        for pid, what in lines:
+            by_what.setdefault(what, []).append(pid)
+        assert len(by_what["map"]) == 2 and len(set(by_what["map"])) == 1
+        assert len(by_what["contacts file"]) == 3 and len(set(by_what["contacts file"])) == 1
+        # contact rows are made where the contacts files or institutions.geojson are written
+        # (the uncovered regions' rows, every region's rows), not before the fork for both
+        assert by_what["contacts file"][0] in by_what["contact rows"]
+        makers = {by_what["contacts file"][0], by_what["institutions.geojson"][0]}
+        assert set(by_what["contact rows"]) <= makers
+        assert len(by_what["contact rows"]) <= 2
     assert len(forking) == 4

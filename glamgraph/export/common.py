@@ -226,6 +226,33 @@ def contact_rows(coverage: Coverage, *, all_regions: bool = False) -> list[Conta
     return rows
 
 
+def contact_count(coverage: Coverage, *, all_regions: bool = False) -> int:
+    """``len(contact_rows(coverage, all_regions=...))``, without making the rows when they are
+    not made already (``run.json`` counts them in a process that may not write a contacts
+    file).
+
+    >>> from glamgraph.model import Region
+    >>> rows = [CoverageRow("Q1", "A", "", "country", 2, (), True),
+    ...         CoverageRow("Q2", "B", "", "country", 1, ("WMB",), False)]
+    >>> insts = [Institution("Q10", "X", units=("Q1",)),
+    ...          Institution("Q11", "Y", units=("Q1", "Q2"))]
+    >>> cov = Coverage(Region("Q2", "world"), [], rows, insts, [], [], "snapshot")
+    >>> contact_count(cov), contact_count(cov, all_regions=True)
+    (2, 3)
+    """
+    kept = coverage.derived_if_kept(f"export.contact_rows(all_regions={all_regions})")
+    if kept is not None:
+        return len(kept)
+    selected = coverage.rows if all_regions else coverage.uncovered()
+    wanted = {row.region for row in selected}
+    per_unit: dict[str, int] = {}
+    for inst in coverage.institutions:
+        for unit in dict.fromkeys(inst.units):  # as _computed_contact_rows: once per unit
+            if unit in wanted:
+                per_unit[unit] = per_unit.get(unit, 0) + 1
+    return sum(per_unit.get(row.region, 0) for row in selected)
+
+
 def _contact_rows(coverage: Coverage, all_regions: bool) -> list[ContactRow]:
     if not all_regions:
         # the uncovered regions' rows are those of every region, when computed already, less

@@ -9,9 +9,11 @@ from typing import Final
 
 from glamgraph.export.cells import xml_safe
 from glamgraph.export.common import (
-    contact_rows,
     http_url,
+    machine_order,
     provenance_line,
+    qid_key,
+    text_key,
     valid_coordinates,
     without_coordinates,
 )
@@ -24,7 +26,7 @@ from glamgraph.export.map_geo import (
     ring_area,
     shapes_credit,
 )
-from glamgraph.model import Coverage, CoverageRow, RegionStatus
+from glamgraph.model import Coverage, CoverageRow, Institution, RegionStatus
 
 #: Fill colours of the three states (blue and orange stay apart for colour-blind readers).
 COVERED_COLOUR: Final = "#6baed6"
@@ -177,6 +179,42 @@ def _row_point(
     )
 
 
+def _dots(coverage: Coverage) -> list[Dot]:
+    """Every institution with valid coordinates, once, in the first of its regions in the order
+    of the contacts files of every region (regions by QID, then label and QID): the first
+    contact row of each institution, found without making the 87k contact rows of a world."""
+    first: dict[str, tuple[int, CoverageRow]] = {}  # region -> its first row, in machine order
+    for n, row in enumerate(machine_order(coverage.rows)):
+        first.setdefault(row.region, (n, row))
+    placed: list[tuple[int, CoverageRow, Institution]] = []
+    for inst in coverage.institutions:
+        if not valid_coordinates(inst.lat, inst.lon):
+            continue
+        at = min((first[u] for u in inst.units if u in first), default=None, key=_position)
+        if at is not None:
+            placed.append((at[0], at[1], inst))
+    # a stable sort: ties keep the order of coverage.institutions, as the contact rows do
+    placed.sort(key=lambda p: (p[0], text_key(p[2].label), qid_key(p[2].qid)))
+    seen: set[str] = set()
+    dots: list[Dot] = []
+    region_labels: dict[str, str] = {}  # each region's label made safe once
+    for _n, row, inst in placed:
+        if inst.qid in seen:
+            continue
+        seen.add(inst.qid)
+        region_label = region_labels.get(row.label)
+        if region_label is None:
+            region_label = region_labels[row.label] = _safe(row.label)
+        lon, lat = inst.lon, inst.lat
+        assert lon is not None and lat is not None  # valid_coordinates above
+        dots.append(Dot(lon, lat, inst.qid, _safe(inst.label), region_label, not row.uncovered))
+    return dots
+
+
+def _position(at: tuple[int, CoverageRow]) -> int:
+    return at[0]
+
+
 def map_model(coverage: Coverage) -> MapModel:
     """:func:`build_model` of ``coverage``, built once and kept on it (``map.html`` and
     ``map.png`` draw the same model; the renderers do not modify it). Built again when what
@@ -229,18 +267,7 @@ def build_model(coverage: Coverage) -> MapModel:
     for n, r in enumerate(unc, 1):
         r.number = n
 
-    seen: set[str] = set()
-    dots: list[Dot] = []
-    region_labels: dict[str, str] = {}  # each region's label made safe once
-    for c in contact_rows(coverage, all_regions=True):
-        # contact rows carry coordinates only when valid (both or neither)
-        if c.lat is None or c.lon is None or c.institution in seen:
-            continue
-        seen.add(c.institution)
-        region_label = region_labels.get(c.region_label)
-        if region_label is None:
-            region_label = region_labels[c.region_label] = _safe(c.region_label)
-        dots.append(Dot(c.lon, c.lat, c.institution, _safe(c.label), region_label, c.covered))
+    dots = _dots(coverage)
 
     kind = coverage.region.kind
     pts_lon = [r.lon for r in regions if r.lon is not None]

@@ -24,7 +24,7 @@ from typing import Any
 from glamgraph._version import __version__
 from glamgraph.export.common import (
     atomic_path,
-    contact_rows,
+    contact_count,
     provenance_meta,
     query_names,
     without_coordinates,
@@ -44,7 +44,7 @@ def counts(coverage: Coverage, *, all_regions: bool = False) -> dict[str, int]:
         "institutions_in_uncovered_regions": sum(
             1 for i in coverage.institutions if uncovered.intersection(i.units)
         ),
-        "contacts": len(contact_rows(coverage, all_regions=all_regions)),
+        "contacts": contact_count(coverage, all_regions=all_regions),
         "institutions_without_coordinates": without_coordinates(coverage),
         "unplaced": len(coverage.unplaced),
         "affiliates": len(coverage.affiliates),

@@ -16,8 +16,8 @@ were, byte for byte; files of the directory that glamgraph did not write are nev
   directories left by a killed run (``kill -9``) are removed by the next run, under the lock.
 - On Linux with two CPUs or more, a forked child process writes files into the same staging
   directory alongside this one (from :data:`PARALLEL_FROM` institutions): both take the next
-  file of :data:`PARALLEL_ORDER` (heaviest first; those of :data:`WRITTEN_TOGETHER` as one)
-  until none is left. The child reports back through a pipe, its errors are raised here as if
+  file of :data:`PARALLEL_ORDER` (the heavy ones first; those of :data:`WRITTEN_TOGETHER` as
+  one, made from what their process computes) until none is left. The child reports back through a pipe, its errors are raised here as if
   written here, and nothing is moved into place before both are done (a failed or killed child
   fails the run, all or nothing as above).
   ``GLAMGRAPH_WRITE_PROCESSES=1`` (:data:`PROCESSES_ENV`) writes everything in one process (on a
@@ -53,7 +53,7 @@ from filelock import FileLock, Timeout
 from glamgraph.client import background
 from glamgraph.errors import BadInput, WriteError
 from glamgraph.export.cells import raw_csv
-from glamgraph.export.common import contact_rows, shared_contact_rows
+from glamgraph.export.common import shared_contact_rows
 from glamgraph.export.geojson import to_geojson, to_institutions_geojson
 from glamgraph.export.map_geo import load_shapes
 from glamgraph.export.maps import to_map
@@ -85,24 +85,31 @@ RUN_FILE: Final = "run.json"
 STAGING_PREFIX: Final = ".glamgraph-staging-"
 #: Seconds a run waits for another run writing the same output directory.
 LOCK_WAIT_S: Final = 10.0
-#: The outputs of :data:`OUTPUTS` two processes share, heaviest first (at 100k institutions:
-#: XlsxWriter's workbook ~5 s, the two maps ~4 s with their model, the rest 1 s or less each).
-#: The graph is left to this process (a store's native threads do not survive a fork).
+#: The outputs of :data:`OUTPUTS` two processes share, in the order they are taken (at 100k
+#: institutions: the two maps ~4 s with their model, the contacts files ~5 s with their rows,
+#: of which XlsxWriter's workbook ~4 s, the institutions' GeoJSON ~2 s with every region's
+#: rows, the rest under 0.3 s each). This process writes the graph (~1.5 s) first, so the
+#: child takes the maps and this process the contacts files next. The graph is left to this
+#: process (a store's native threads do not survive a fork).
 PARALLEL_ORDER: Final = (
-    "contacts.xlsx",
     "map.png",
     "map.html",
-    "institutions.geojson",
-    "regions.geojson",
+    "contacts.xlsx",
     "contacts.csv",
     "contacts.wikitext",
+    "institutions.geojson",
+    "regions.geojson",
     "regions.csv",
     "unplaced.csv",
 )
-#: Shared outputs one process writes together (the first taken brings the others): the two
-#: maps are drawn from one model (every region's dots and shapes, ~1 s at 100k institutions),
-#: made by the process that draws them rather than by this one before the fork.
-WRITTEN_TOGETHER: Final = (("map.png", "map.html"),)
+#: Shared outputs one process writes together (the first taken brings the others), each
+#: group made from what its own process computes after the fork: the two maps draw one model
+#: (every region's dots and shapes, ~1 s at 100k institutions), the contacts files list the
+#: same contact rows (the uncovered regions' 15k rows of a world: ~0.3 s).
+WRITTEN_TOGETHER: Final = (
+    ("map.png", "map.html"),
+    ("contacts.xlsx", "contacts.csv", "contacts.wikitext"),
+)
 #: Fewer institutions than this and everything is written in one process (a fork costs a few
 #: milliseconds; below a few hundred institutions the files take less).
 PARALLEL_FROM: int = 500
@@ -487,7 +494,7 @@ class _Worker:
         """Fork a child sharing ``outputs``; none: this process writes them all, alone."""
         if not outputs:
             return cls(outputs)
-        _prepare(coverage, {o.filename for o in outputs}, all_regions)
+        _prepare({o.filename for o in outputs})
         sys.stdout.flush()
         sys.stderr.flush()
         tasks_r, tasks_w = os.pipe()
@@ -580,14 +587,12 @@ def _groups(outputs: Sequence[Output]) -> list[list[Output]]:
     return groups
 
 
-def _prepare(coverage: Coverage, names: set[str], all_regions: bool) -> None:
+def _prepare(names: set[str]) -> None:
     """Compute before the fork what files written by both processes would each compute (the
-    child inherits it): the contact rows of every region (the maps' dots, the institutions'
-    GeoJSON; the uncovered regions' rows are then taken from them), those the contacts files
-    list, and the country shapes. The map model is the maps' own (:data:`WRITTEN_TOGETHER`)."""
-    if all_regions or names & {"map.png", "map.html", "institutions.geojson"}:
-        contact_rows(coverage, all_regions=True)
-    contact_rows(coverage, all_regions=all_regions)
+    child inherits it): the country shapes of the maps and of ``regions.geojson``. The rest is
+    each group's own (:data:`WRITTEN_TOGETHER`): the maps' model, the contacts files' rows (the
+    maps' dots come from the institutions, not from contact rows; ``institutions.geojson``
+    makes every region's rows where it is written)."""
     if len(names & {"map.png", "map.html", "regions.geojson"}) >= 2:
         load_shapes()
 
