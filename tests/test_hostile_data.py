@@ -188,6 +188,75 @@ def test_iri_escapes_what_n_quads_forbids() -> None:
     assert lit("x") == '"x"'
 
 
+def test_iri_gives_what_the_strict_parser_takes_or_refuses_the_value() -> None:
+    """Whatever a user typed as a website (random strings of the characters that break IRIs):
+    :func:`iri` gives a term Oxigraph's strict IRI parser takes, or refuses a value with no
+    scheme; the graph's bulk loads then skip checking each line again."""
+    import random
+
+    import pyoxigraph as ox
+
+    rng = random.Random(7)
+    parts = ["http://", "https://", "a", "é", ":", "@", "[", "]", "::1", "%", "%4", "%41", "#",
+             "/", "?", " ", "<", "\x00", "\ufffe", "80", "x:y", "{", "\\", "|"]  # fmt: skip
+    refused = 0
+    for _ in range(3000):
+        value = "".join(rng.choices(parts, k=rng.randint(0, 9)))
+        try:
+            term = iri(value)
+        except ValueError:
+            refused += 1
+            assert not value.startswith(("http://", "https://")), value
+            continue
+        ox.NamedNode(term[1:-1])  # raises if the strict parser would refuse it
+    assert 0 < refused < 3000
+    assert iri("http://museum.example:80a/") == "<http://museum.example%3A80a/>"
+    assert iri("http://[zz]/x") == "<http://%5Bzz%5D/x>"
+    assert iri("http://[::1]:8080/ok") == "<http://[::1]:8080/ok>"  # an IP literal stays
+
+
+def test_graph_keeps_hostile_terms_as_terms_the_strict_parser_takes() -> None:
+    """An endpoint's hostile terms reach the graph well-formed: a malformed website authority
+    escaped, a "uri" with no scheme left out, a language tag or datatype that is none left off
+    (a plain string); the graph, loaded leniently, reads back with the strict parser."""
+    import pyoxigraph as ox
+
+    from glamgraph import graph as kg
+    from glamgraph.sparql import QueryResult
+
+    item = {"type": "uri", "value": "http://www.wikidata.org/entity/Q1"}
+
+    def row(field: str, value: dict[str, str]) -> dict[str, dict[str, str]]:
+        return {"item": item, "field": {"type": "literal", "value": field}, "value": value}
+
+    rows = [
+        row("website", {"type": "uri", "value": site})
+        for site in ("http://museum.example:80a/", "http://a]b/", "http://@@/", "museum", "")
+    ]
+    rows += [
+        row("label", {"type": "literal", "value": f"L{n}", "xml:lang": tag})
+        for n, tag in enumerate(("en fr", "e-", "x" * 9, "en-GB", "en-a"))
+    ]
+    rows += [
+        row("coord", {"type": "literal", "value": "Point(1 2)", "datatype": dt})
+        for dt in ("not an IRI", "http://a b/wkt")
+    ]
+    builder = kg.GraphBuilder("test")
+    graph = builder.add_query_result(QueryResult(("item", "field", "value"), rows,
+                                                 query_name="institution-contacts-bulk"))  # fmt: skip
+    store = kg.oxigraph_store(builder.build())
+    dumped = store.dump(format=ox.RdfFormat.N_QUADS)
+    assert len(list(ox.parse(dumped, ox.RdfFormat.N_QUADS))) == len(store)  # strict: no error
+    objects = {
+        q.object for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph[1:-1]))
+    }
+    sites = {str(o) for o in objects if isinstance(o, ox.NamedNode)}
+    assert sites == {"<http://museum.example%3A80a/>", "<http://a%5Db/>", "<http://%40%40/>"}
+    labels = {(o.value, o.language) for o in objects if isinstance(o, ox.Literal)}
+    assert {("L0", None), ("L1", None), ("L2", None), ("L3", "en-gb"), ("L4", None)} <= labels
+    assert ("Point(1 2)", None) in labels  # its datatype (none, then a malformed one) left off
+
+
 # -- CSV cells and XML text --
 
 
