@@ -9,7 +9,9 @@ institutions have no coordinates; the Baltic archive counts in Latvia and in Lit
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import random
 from typing import Any
 
 from glamgraph.model import (
@@ -264,3 +266,31 @@ def small_dataset() -> Any:
         )
     )
     return ds
+
+
+def scrambled_coverage(seed: int) -> Coverage:
+    """The test coverage with 400 more institutions drawn at random: labels that tie but for
+    their case or not at all, QIDs that repeat, several units (some twice, some not a row of the
+    coverage), no, invalid or valid coordinates, classes with and without a label each; and a
+    region row repeated under another label."""
+    cov = make_coverage()
+    rng = random.Random(seed)
+    regions = [r.region for r in cov.rows] + ["Q999"]
+    extra = []
+    for _ in range(400):
+        types = tuple(rng.sample(["Q33506", "Q7075", "Q166118", "Q207694"], rng.randint(0, 3)))
+        extra.append(
+            Institution(
+                qid=f"Q{rng.randint(3000, 3300)}",
+                label=rng.choice(
+                    ["Museum", "museum", "Archiv", "", "Ölmühle", "Zoo  Riga", "a\x00b"]
+                ),
+                units=tuple(rng.choices(regions, k=rng.randint(0, 3))),
+                types=types,
+                type_labels=tuple(f"class {t}" for t in types[: rng.randint(0, len(types))]),
+                lat=rng.choice([None, 91.0, float("nan"), rng.uniform(-60, 70)]),
+                lon=rng.uniform(-180, 180),
+            )
+        )
+    rows = [*cov.rows, dataclasses.replace(cov.rows[2], label="Lietuva", uncovered=False)]
+    return dataclasses.replace(cov, institutions=[*cov.institutions, *extra], rows=rows)

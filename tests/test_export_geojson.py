@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from export_fixtures import KNOWN, KNOWN_ROW, make_coverage
+from export_fixtures import KNOWN, KNOWN_ROW, make_coverage, scrambled_coverage
 
 from glamgraph.export import to_geojson, to_institutions_geojson
+from glamgraph.export.common import contact_rows
+from glamgraph.export.geojson import feature_collection
 from glamgraph.export.map_geo import ring_area
 from glamgraph.model import Contact, CoverageRow
 
@@ -60,6 +62,26 @@ def test_known_institution_field_by_field(doc: dict[str, Any]) -> None:
     assert p["type"] == KNOWN_ROW["type"]
     assert p["covered"] is KNOWN_ROW["covered"]
     assert p["affiliate"] == KNOWN_ROW["affiliate"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_features_are_the_contact_rows_with_coordinates(seed: int) -> None:
+    """The features are made from the institutions without contact rows (the contacts files may
+    be written by the other process): one per contact row of every region that has valid
+    coordinates, in the rows' order, with their values (a scrambled coverage: ties, repeated
+    QIDs and units, invalid coordinates, classes with and without labels)."""
+    cov = scrambled_coverage(seed)
+    expected = [
+        (f"{c.institution}/{c.region}", [round(c.lon, 5) + 0.0, round(c.lat, 5) + 0.0],
+         {"region": c.region, "region_label": c.region_label, "qid": c.institution,
+          "label": c.label, "type": c.type, "type_label": c.type_label, "covered": c.covered,
+          "affiliate": c.affiliate})
+        for c in contact_rows(cov, all_regions=True)
+        if c.lat is not None and c.lon is not None
+    ]  # fmt: skip
+    features = feature_collection(dataclasses.replace(cov))["features"]
+    got = [(f["id"], f["geometry"]["coordinates"], f["properties"]) for f in features]
+    assert got == expected and len(got) > 50
 
 
 def test_metadata_names_endpoint_date_queries_and_counts(doc: dict[str, Any]) -> None:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import random
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from export_fixtures import make_coverage
+from export_fixtures import make_coverage, scrambled_coverage
 
 from glamgraph.errors import BadInput
 from glamgraph.export import to_map
@@ -30,7 +29,7 @@ from glamgraph.export.map_model import (
     build_model,
     key_line,
 )
-from glamgraph.model import Contact, Coverage, CoverageRow, Institution
+from glamgraph.model import Contact, Coverage, CoverageRow
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="no chromium")
@@ -124,32 +123,12 @@ def _dots_from_contact_rows(cov: Coverage) -> list[Dot]:
     return dots
 
 
-def _scrambled(cov: Coverage, seed: int) -> Coverage:
-    """``cov`` with 400 more institutions drawn at random: labels that tie but for their case
-    or not at all, QIDs that repeat, several units (some twice, some not a row of the coverage), no,
-    invalid or valid coordinates; and a region row repeated under another label."""
-    rng = random.Random(seed)
-    regions = [r.region for r in cov.rows] + ["Q999"]
-    extra = [
-        Institution(
-            qid=f"Q{rng.randint(3000, 3300)}",
-            label=rng.choice(["Museum", "museum", "Archiv", "", "Ölmühle", "Zoo  Riga", "a\x00b"]),
-            units=tuple(rng.choices(regions, k=rng.randint(0, 3))),
-            lat=rng.choice([None, 91.0, float("nan"), rng.uniform(-60, 70)]),
-            lon=rng.uniform(-180, 180),
-        )
-        for _ in range(400)
-    ]
-    rows = [*cov.rows, dataclasses.replace(cov.rows[2], label="Lietuva", uncovered=False)]
-    return dataclasses.replace(cov, institutions=[*cov.institutions, *extra], rows=rows)
-
-
 @pytest.mark.parametrize("seed", range(6))
 def test_dots_are_each_institutions_first_contact_row(seed: int) -> None:
     """The dots come from the institutions directly (the 87k contact rows of a world are left
     to the process writing the contacts files), the same dots in the same order as the first
     contact row of each institution; the run's contact count is that of the rows too."""
-    cov = _scrambled(make_coverage(), seed)
+    cov = scrambled_coverage(seed)
     assert build_model(cov).dots == _dots_from_contact_rows(cov)
     assert len(build_model(cov).dots) > 50
     for every in (False, True):

@@ -265,11 +265,13 @@ def _contact_rows(coverage: Coverage, all_regions: bool) -> list[ContactRow]:
     return _computed_contact_rows(coverage, all_regions)
 
 
-def _computed_contact_rows(coverage: Coverage, all_regions: bool) -> list[ContactRow]:
-    selected = selected_rows(coverage, all_regions)
+def region_members(
+    coverage: Coverage, selected: Sequence[CoverageRow]
+) -> Iterator[tuple[CoverageRow, list[Institution]]]:
+    """Each of the ``selected`` rows that has institutions, with them in the order of its
+    contact rows (label, then QID; ties in the order of ``coverage.institutions``)."""
     wanted = {row.region for row in selected}
-    # every institution of the selected regions, in the order of each region's rows (label,
-    # then QID; one stable sort for all, so ties keep the order of coverage.institutions)
+    # one stable sort for all the regions' institutions
     members = [i for i in coverage.institutions if not wanted.isdisjoint(i.units)]
     members.sort(key=lambda i: (text_key(i.label), qid_key(i.qid)))
     index: dict[str, list[Institution]] = {}
@@ -277,12 +279,26 @@ def _computed_contact_rows(coverage: Coverage, all_regions: bool) -> list[Contac
         for unit in dict.fromkeys(inst.units):
             if unit in wanted:
                 index.setdefault(unit, []).append(inst)
-    out: list[ContactRow] = []
-    append = out.append
     for row in selected:
         insts = index.get(row.region)
-        if not insts:
-            continue
+        if insts:
+            yield row, insts
+
+
+def first_type(inst: Institution) -> tuple[str, str]:
+    """The class a contact row shows (the lowest QID of the institution's classes) and its
+    label (:func:`type_label`'s rule for that class)."""
+    types, labels = inst.types, inst.type_labels
+    first = min(types) if types else ""
+    if types and len(labels) == len(types):
+        return first, labels[types.index(first)]
+    return first, labels[0] if labels else ""
+
+
+def _computed_contact_rows(coverage: Coverage, all_regions: bool) -> list[ContactRow]:
+    out: list[ContactRow] = []
+    append = out.append
+    for row, insts in region_members(coverage, selected_rows(coverage, all_regions)):
         cells = contact_cells(row)
         # the fields every row of this region shares
         region, region_label, status = row.region, row.label, row.status
@@ -293,12 +309,7 @@ def _computed_contact_rows(coverage: Coverage, all_regions: bool) -> list[Contac
             valid = valid_coordinates(inst.lat, inst.lon)
             email = min(inst.emails) if inst.emails else ""
             phone = min(inst.phones) if inst.phones else ""
-            types, labels = inst.types, inst.type_labels
-            first = min(types) if types else ""
-            if types and len(labels) == len(types):  # type_label(inst), its class known once
-                first_label = labels[types.index(first)]
-            else:
-                first_label = labels[0] if labels else ""
+            first, first_label = first_type(inst)
             append(
                 ContactRow(  # positional, in the order of its fields
                     region,

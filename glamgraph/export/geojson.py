@@ -33,8 +33,11 @@ from typing import Any
 from glamgraph.export.common import (
     COORD_DECIMALS,
     atomic_path,
-    contact_rows,
+    contact_of,
+    first_type,
+    machine_order,
     provenance_meta,
+    region_members,
     rounded,
     valid_coordinates,
     without_coordinates,
@@ -54,34 +57,41 @@ def point(lon: float, lat: float) -> dict[str, Any]:
 def feature_collection(coverage: Coverage) -> dict[str, Any]:
     """``institutions.geojson`` as a dict: the institutions with coordinates as Points."""
     features: list[dict[str, Any]] = []
-    for row in contact_rows(coverage, all_regions=True):
-        # contact rows carry coordinates only when valid (finite, on the globe)
-        if row.lat is None or row.lon is None:
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "id": f"{row.institution}/{row.region}",
-                "geometry": {
-                    "type": "Point",
-                    # what point() gives: rounded, -0.0 as 0.0
-                    "coordinates": [
-                        round(row.lon, COORD_DECIMALS) + 0.0,
-                        round(row.lat, COORD_DECIMALS) + 0.0,
-                    ],
-                },
-                "properties": {
-                    "region": row.region,
-                    "region_label": row.region_label,
-                    "qid": row.institution,
-                    "label": row.label,
-                    "type": row.type,
-                    "type_label": row.type_label,
-                    "covered": row.covered,
-                    "affiliate": row.affiliate,
-                },
-            }
-        )
+    append = features.append
+    # the institutions of every region's contact rows with valid coordinates, in their order
+    # (without making the contact rows: the contacts files may be written by another process)
+    for row, insts in region_members(coverage, machine_order(coverage.rows)):
+        region, region_label = row.region, row.label
+        covered, affiliate = not row.uncovered, contact_of(row)
+        for inst in insts:
+            lat, lon = inst.lat, inst.lon
+            if lat is None or lon is None or not valid_coordinates(lat, lon):
+                continue
+            kind, kind_label = first_type(inst)
+            append(
+                {
+                    "type": "Feature",
+                    "id": f"{inst.qid}/{region}",
+                    "geometry": {
+                        "type": "Point",
+                        # what point() gives: rounded, -0.0 as 0.0
+                        "coordinates": [
+                            round(lon, COORD_DECIMALS) + 0.0,
+                            round(lat, COORD_DECIMALS) + 0.0,
+                        ],
+                    },
+                    "properties": {
+                        "region": region,
+                        "region_label": region_label,
+                        "qid": inst.qid,
+                        "label": inst.label,
+                        "type": kind,
+                        "type_label": kind_label,
+                        "covered": covered,
+                        "affiliate": affiliate,
+                    },
+                }
+            )
     meta = provenance_meta(coverage)
     meta["features"] = len(features)
     meta["institutions_without_coordinates"] = without_coordinates(coverage)
