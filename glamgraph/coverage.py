@@ -336,7 +336,7 @@ def coverage(
         region = reg0
     # each query result goes into the graph as it comes, while the next queries run
     builder = kg.GraphBuilder()
-    with builder.loading_here():
+    with builder.loading_alongside():
         h = harvest_store.cached_harvest(
             region,
             eng,

@@ -45,6 +45,7 @@ from rdflib.store import Store
 
 from glamgraph import vocab
 from glamgraph._version import __version__
+from glamgraph.client import background
 from glamgraph.model import Affiliate, Institution, Region, Unplaced
 from glamgraph.sparql import QueryResult, Row, term_bool
 from glamgraph.sparql.embedded import EmbeddedEngine
@@ -484,8 +485,9 @@ class _Loader:
         self.lines: dict[str, list[str]] = {}  # graph term -> its lines not handed over yet
         self._pool: ThreadPoolExecutor | None = None
         self._pending: deque[Future[None]] = deque()
-        #: chunks are loaded on the caller's thread (no thread of the loader's own runs)
-        self.here = False
+        #: each source's lines are handed over once it is added (see loading_alongside), not
+        #: when a chunk is full or at the build
+        self.eager = False
 
     def add(self, graph: str, line: str) -> None:
         lines = self.lines.setdefault(graph, [])
@@ -506,9 +508,6 @@ class _Loader:
             return
         data = ("\n".join(lines) + "\n").encode("utf-8")
         del lines
-        if self.here:
-            self._load(data, graph)
-            return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="glamgraph-graph-load")
         self._pending.append(self._pool.submit(self._load, data, graph))
@@ -618,7 +617,7 @@ class GraphBuilder:
             triples = iter(convert(res.rows, self._term))
             while batch := [f"{s} {p} {o} ." for s, p, o in islice(triples, BUILD_CHUNK)]:
                 self._loader.extend(graph, batch)
-            if self._loader.here:  # loaded now, while the next queries run, not all at the end
+            if self._loader.eager:  # loaded now, while the next queries run, not all at the end
                 self._loader.flush(graph)
         return graph
 
@@ -743,25 +742,25 @@ class GraphBuilder:
         return out
 
     @contextlib.contextmanager
-    def loading_here(self) -> Iterator[None]:
-        """Within: sources added are loaded on the calling thread, and no thread of the
-        builder's own runs (one that ran is waited for first). For sources added while a
-        harvest runs, which may fork a child process (:mod:`glamgraph.client.background`): its
-        own threads parse the next results while pyoxigraph, which releases the GIL, loads.
+    def loading_alongside(self) -> Iterator[None]:
+        """Within: each source added is handed to the builder's loading thread at once and
+        loaded while the caller goes on (pyoxigraph releases the GIL while it loads: a harvest
+        sorts the next result meanwhile), and a child forked meanwhile by
+        :func:`glamgraph.client.background.detach` (the harvest cache's writer) first waits for
+        the loads and the thread to end (a thread does not survive a fork).
 
-        >>> import threading
         >>> b = GraphBuilder()
-        >>> with b.loading_here():
+        >>> with b.loading_alongside():
         ...     _ = b.add_query_result(QueryResult(("x",), []))
-        >>> threading.active_count()
-        1
+        >>> len(b.build()) > 0
+        True
         """
-        self._loader.wait()
-        self._loader.here = True
+        self._loader.eager = True
         try:
-            yield
+            with background.quiesced_before_fork(self._loader.wait):
+                yield
         finally:
-            self._loader.here = False
+            self._loader.eager = False
 
     def build(self) -> Dataset:
         """The Dataset with every quad added, once the last of them is loaded (the same Dataset

@@ -283,3 +283,44 @@ def test_on_result_sees_every_result_in_order(server_engine: Any) -> None:
     seen: list[Any] = []
     h = hv.harvest("Q46", server_engine, lang="en", quiet=True, on_result=seen.append)
     assert seen == h.results and all(a is b for a, b in zip(seen, h.results, strict=True))
+
+
+def test_a_fork_while_the_graph_loads_alongside_waits_for_the_loads(
+    forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The graph loads each query result on a thread of its own while the harvest goes on; the
+    harvest cache's child is forked only once that thread has loaded everything and ended, and
+    loading goes on after the fork."""
+    import threading
+
+    from glamgraph import graph as kg
+    from glamgraph.client import background
+    from glamgraph.sparql import QueryResult
+
+    alive_at_fork: list[list[str]] = []
+    fork = os.fork
+
+    def watched() -> int:
+        alive_at_fork.append([t.name for t in threading.enumerate()])
+        return fork()
+
+    monkeypatch.setattr(os, "fork", watched)
+
+    def result(n: int) -> QueryResult:
+        rows = [{"item": {"type": "uri", "value": f"http://www.wikidata.org/entity/Q{i}"},
+                 "class": {"type": "uri", "value": "http://www.wikidata.org/entity/Q33506"}}
+                for i in range(n * 1000, n * 1000 + 500)]  # fmt: skip
+        return QueryResult(("item", "class"), rows, query_name="institutions-of-classes-bulk")
+
+    builder = kg.GraphBuilder("test")
+    with builder.loading_alongside():
+        builder.add_query_result(result(1))
+        assert any(t.name.startswith("glamgraph-graph-load") for t in threading.enumerate())
+        assert background.detach(lambda: None) is True
+        builder.add_query_result(result(2))  # after the fork: a thread again
+    background.wait()
+    assert len(forks) == 1 and len(alive_at_fork) == 1
+    assert not any(name.startswith("glamgraph-graph-load") for name in alive_at_fork[0])
+    store = kg.oxigraph_store(builder.build())
+    classes = store.quads_for_pattern(None, None, None, None)
+    assert sum(1 for q in classes if str(q.predicate).endswith("P31>")) == 1000

@@ -25,7 +25,7 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Final
 
 #: The environment variable that sets how many processes glamgraph works in: ``1`` (one) or
@@ -39,6 +39,31 @@ CHILD_NICENESS: Final = 19
 
 _pending: list[int] = []
 _registered = False
+#: What ends this process's own helper threads before :func:`detach` forks (see
+#: :func:`quiesced_before_fork`).
+_quiesce: list[Callable[[], None]] = []
+
+
+@contextlib.contextmanager
+def quiesced_before_fork(stop: Callable[[], None]) -> Iterator[None]:
+    """Within: :func:`detach` calls ``stop`` before it forks, to finish the work of helper
+    threads ``stop`` knows and end them (a thread does not survive a fork, and with a thread
+    running :func:`can_fork` says no). E.g. the knowledge graph's loading thread, which loads
+    each query result while the harvest goes on, around the harvest that then forks the writer
+    of its cache entry.
+
+    >>> stopped = []
+    >>> with quiesced_before_fork(lambda: stopped.append(1)):
+    ...     detach(lambda: None, wanted=False)
+    False
+    >>> stopped  # not wanted in a child: nothing to stop
+    []
+    """
+    _quiesce.append(stop)
+    try:
+        yield
+    finally:
+        _quiesce.remove(stop)
 
 
 def can_fork() -> bool:
@@ -61,6 +86,9 @@ def detach(work: Callable[[], None], *, wanted: bool = True, what: str = "backgr
     Returns True when a child took it (:func:`wait` waits for it). ``what`` names the work in
     the one-line message of a child whose work failed.
     """
+    if wanted:
+        for stop in list(_quiesce):
+            stop()
     if not (wanted and can_fork()):
         work()
         return False
