@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -73,6 +74,34 @@ def test_retry_waits_hold_the_endpoint(proxy: fp.FaultProxy) -> None:
     first, second, _third = proxy.requests
     assert first.fault.startswith("429")
     assert second.at - first.at >= 0.99  # the other thread did not slip in during the wait
+
+
+def test_the_place_goes_to_the_next_query_while_a_body_is_decoded(
+    proxy: fp.FaultProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One query at a time to the server, but not one at a time in the client: a query whose
+    answer is in lets its place go while its body is decoded, so the next one is answered
+    meanwhile; the server still never sees two at once."""
+    from glamgraph.sparql import remote
+
+    real = remote.classify_body
+    decoding: list[tuple[float, float]] = []
+
+    def slow_decode(*args: Any, **kw: Any) -> Any:
+        t0 = time.monotonic()
+        time.sleep(0.3)
+        try:
+            return real(*args, **kw)
+        finally:
+            decoding.append((t0, time.monotonic()))
+
+    monkeypatch.setattr(remote, "classify_body", slow_decode)
+    engines = [get_engine(proxy.url, settings(concurrency=1)) for _ in range(2)]
+    assert run_in_threads(engines, per_thread=2) == []
+    assert proxy.max_in_flight == 1 and len(proxy.requests) == 4
+    # a request went out while another query's body was being decoded
+    starts = [r.at for r in proxy.requests]
+    assert any(a < s < b for a, b in decoding for s in starts)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,9 @@ WMF asks for one query at a time; every engine that talks to the same endpoint U
 
 - :func:`slot` admits at most ``limit`` callers per URL at once (the engine's ``in_flight``:
   ``Settings.concurrency``, else 1 for WDQS and the public endpoints, 2 for an Oxigraph, Virtuoso or QLever server of your own). A remote engine holds its slot for a whole query *including its retry waits*, so while
-  one query honours a ``Retry-After`` no other query from this process hits that endpoint.
+  one query honours a ``Retry-After`` no other query from this process hits that endpoint;
+  it lets the slot go once the answer is in, while it decodes the body (another query is then
+  answered meanwhile), and takes one again for a retry.
 - :func:`pace` spaces request starts to the same URL at least ``min_interval`` seconds apart
   (``Settings.min_interval_s``, 1 s by default, 0 in tests).
 
@@ -44,24 +46,51 @@ def _gate(url: str) -> _Gate:
         return gate
 
 
-@contextmanager
-def slot(url: str, limit: int) -> Iterator[None]:
-    """Hold one of ``limit`` places for ``url``; waits while ``limit`` others hold theirs.
+class Place:
+    """One of a URL's places in flight, held from :func:`slot`: :meth:`release` lets it go
+    early (a query whose answer is in, while the body is decoded), :meth:`take` takes one again
+    (waiting while ``limit`` others hold theirs)."""
 
-    Each caller brings its own limit, so an engine configured for one query at a time never
-    runs beside another query to the same URL, whatever the other engine's settings.
-    """
-    gate = _gate(url)
-    with gate.cond:
-        gate.cond.wait_for(lambda: gate.in_flight < max(1, limit))
-        gate.in_flight += 1
-        gate.max_in_flight = max(gate.max_in_flight, gate.in_flight)
-    try:
-        yield
-    finally:
+    def __init__(self, gate: _Gate, limit: int) -> None:
+        self._gate, self._limit = gate, max(1, limit)
+        self.held = False
+
+    def take(self) -> None:
+        """Hold a place (nothing to do when one is held)."""
+        if self.held:
+            return
+        gate = self._gate
+        with gate.cond:
+            gate.cond.wait_for(lambda: gate.in_flight < self._limit)
+            gate.in_flight += 1
+            gate.max_in_flight = max(gate.max_in_flight, gate.in_flight)
+        self.held = True
+
+    def release(self) -> None:
+        """Let the place go (nothing to do when none is held)."""
+        if not self.held:
+            return
+        gate = self._gate
         with gate.cond:
             gate.in_flight -= 1
             gate.cond.notify_all()
+        self.held = False
+
+
+@contextmanager
+def slot(url: str, limit: int) -> Iterator[Place]:
+    """Hold one of ``limit`` places for ``url``; waits while ``limit`` others hold theirs.
+
+    Each caller brings its own limit, so an engine configured for one query at a time never
+    runs beside another query to the same URL, whatever the other engine's settings. The place
+    is let go at the end, or earlier by :meth:`Place.release`.
+    """
+    place = Place(_gate(url), limit)
+    place.take()
+    try:
+        yield place
+    finally:
+        place.release()
 
 
 def pace(url: str, min_interval: float, sleep: Callable[[float], None]) -> float:
