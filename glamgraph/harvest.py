@@ -64,9 +64,11 @@ from glamgraph.sparql import (
     Engine,
     QueryResult,
     Row,
+    Started,
     get_engine,
     in_order,
     qid_of_term,
+    start,
     term_bool,
     term_qid,
 )
@@ -855,14 +857,29 @@ def harvest(
     try:
         found = fetch_candidates(plan, engine, results, ticker.tick)
         chains = Chains(engine, results, ticker.tick)
+        first: Started[list[str], QueryResult] | None = None
+        early: list[str] = []
+        parts: list[list[str]] = []
+        if plan.by_class:
+            # the details of the items placed by their P17 (nearly all of them) are known to be
+            # wanted before the placement: their first part is asked while the P131 chains are
+            # walked (the placement is the client's work, the server is idle meanwhile)
+            details_query, batch = contacts_plan(engine, len(found.item_countries))
+            early = sorted(found.item_countries, key=_qid_key)
+            parts = [list(part) for part in chunks(early, batch)]
+            if parts and engine.in_flight > 1:
+                first = start(_details_call(engine, details_query, plan.langs), parts[0])
         placed = place_candidates(plan, found, chains)
         # 5. details of every placed and unplaced item
         todo = sorted(placed.item_countries.keys() | placed.unplaced.keys(), key=_qid_key)
         if plan.by_class:
-            details_query, batch = contacts_plan(engine, len(todo))
+            # then those placed by their P131 chain and the unplaced ones
+            asked = set(early)
+            parts += [list(part) for part in chunks([q for q in todo if q not in asked], batch)]
         else:
             details_query, batch = "institution-details", detail_batch(engine)
-        ticker.expect(math.ceil(len(todo) / batch) + 1)
+            parts = [list(part) for part in chunks(todo, batch)]
+        ticker.expect(len(parts) + 1)
         glam = plan.classes.glam
         built: dict[str, Institution] = {}
         if plan.by_class:
@@ -888,19 +905,17 @@ def harvest(
 
             _details(
                 engine,
-                todo,
+                parts,
                 plan.langs,
                 results,
                 ticker.tick,
                 query=details_query,
                 out=details,
                 on_batch=ready,
-                batch=batch,
+                first=first,
             )
         else:
-            details = _details(
-                engine, todo, plan.langs, results, ticker.tick, details_query, batch=batch
-            )
+            details = _details(engine, parts, plan.langs, results, ticker.tick, details_query)
             # subdivision membership through the P131 chain (unit rows below the country level)
             chains.walk({q: details.get(q, {}).get("admin", set()) for q in placed.item_countries})
             type_ids = sorted(
@@ -1063,9 +1078,20 @@ def _institutions_of_country(
                 admins.add(a)
 
 
+def _details_call(
+    engine: Engine, query: str, langs: Sequence[str]
+) -> Callable[[list[str]], QueryResult]:
+    """One part of ``query``'s details (split on a timeout), as :func:`_details` sends it."""
+
+    def run(part: list[str]) -> QueryResult:
+        return engine.run_split(query, split="item", values=part, langs=list(langs))
+
+    return run
+
+
 def _details(
     engine: Engine,
-    items: list[str],
+    parts: Sequence[list[str]],
     langs: Sequence[str],
     results: list[QueryResult],
     tick: Callable[[], None],
@@ -1073,22 +1099,19 @@ def _details(
     *,
     out: dict[str, dict[str, Any]] | None = None,
     on_batch: Callable[[Sequence[str]], None] | None = None,
-    batch: int | None = None,
+    first: Started[list[str], QueryResult] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """``query`` (``institution-details``, or ``institution-contacts`` or its hash-joined form
     when the institutions query gave the classes and P131 targets: all bring the labels in
-    ``langs``) over ``items`` in batches (of ``batch``, default :func:`detail_batch`), into
-    ``out`` (a new dict by default); ``on_batch`` gets each batch's items once its result is
-    in."""
+    ``langs``) over the items of ``parts`` (one query each, in order), into ``out`` (a new
+    dict by default); ``on_batch`` gets each part's items once its result is in. ``first``:
+    the first part's query, started ahead (:func:`glamgraph.sparql.engine.start`)."""
     if out is None:
         out = {}
-    parts = [list(part) for part in chunks(items, batch or detail_batch(engine))]
-
-    def run(part: list[str]) -> QueryResult:
-        return engine.run_split(query, split="item", values=part, langs=list(langs))
-
+    run = _details_call(engine, query, langs)
     qid = _qid_memo()
-    for part, res in zip(parts, in_order(run, parts, engine.in_flight), strict=True):
+    calls = in_order(run, parts[1:] if first is not None else parts, engine.in_flight, first=first)
+    for part, res in zip(parts, calls, strict=True):
         results.append(res)
         tick()
         _detail_rows(res.rows, out, qid)

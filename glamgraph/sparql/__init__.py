@@ -8,7 +8,7 @@ Modules: ``engine`` (the ``Engine`` interface, ``Settings``, adaptive splitting)
 """
 
 from glamgraph.sparql.endpoints import ENGINE_NAMES, check_endpoint, get_engine
-from glamgraph.sparql.engine import Engine, Settings, in_order
+from glamgraph.sparql.engine import Engine, Settings, Started, in_order, start
 from glamgraph.sparql.fallback import FallbackEngine
 from glamgraph.sparql.result import (
     QueryResult,
@@ -28,12 +28,14 @@ __all__ = [
     "QueryResult",
     "Row",
     "Settings",
+    "Started",
     "Term",
     "check_endpoint",
     "get_engine",
     "in_order",
     "merge",
     "qid_of_term",
+    "start",
     "term_bool",
     "term_qid",
     "term_value",

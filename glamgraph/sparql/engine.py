@@ -355,8 +355,9 @@ class Engine(ABC):
 _R = TypeVar("_R")
 
 
-class _Call(Generic[_P, _R]):
-    """One call of :func:`in_order` on a daemon thread, its value or exception kept."""
+class Started(Generic[_P, _R]):
+    """One call on a daemon thread of its own, its value or exception kept (:func:`start`, and
+    each call of :func:`in_order`)."""
 
     def __init__(self, fn: Callable[[_P], _R], arg: _P) -> None:
         self._fn, self._arg = fn, arg
@@ -378,7 +379,19 @@ class _Call(Generic[_P, _R]):
         return self._value  # type: ignore[return-value]
 
 
-def in_order(fn: Callable[[_P], _R], items: Iterable[_P], in_flight: int = 1) -> Iterator[_R]:
+def start(fn: Callable[[_P], _R], item: _P) -> Started[_P, _R]:
+    """``fn(item)`` started now on a thread of its own: a call of a stage begun ahead, while the
+    caller does other work (see :func:`in_order`'s ``first``); ``.result()`` waits for it."""
+    return Started(fn, item)
+
+
+def in_order(
+    fn: Callable[[_P], _R],
+    items: Iterable[_P],
+    in_flight: int = 1,
+    *,
+    first: Started[_P, _R] | None = None,
+) -> Iterator[_R]:
     """``fn(item)`` for each of ``items``, yielded in the items' order, with up to ``in_flight``
     calls running at once (threads: the wait is the server's).
 
@@ -388,19 +401,27 @@ def in_order(fn: Callable[[_P], _R], items: Iterable[_P], in_flight: int = 1) ->
     before it are yielded first, as if the calls ran one by one; calls already running then end
     on their own (their results are dropped) and no further call starts.
 
+    ``first``: the call of the item before ``items``, begun ahead by :func:`start`: its value
+    comes first, and while it runs it is one of the ``in_flight`` calls.
+
     >>> list(in_order(lambda x: x * x, range(5), in_flight=2))
     [0, 1, 4, 9, 16]
+    >>> list(in_order(lambda x: x * x, [3, 4], in_flight=2, first=start(lambda x: x * x, 2)))
+    [4, 9, 16]
     """
     if in_flight <= 1:
+        if first is not None:
+            yield first.result()
         for item in items:
             yield fn(item)
         return
     todo = iter(items)
-    running: deque[_Call[_P, _R]] = deque(_Call(fn, item) for item in islice(todo, in_flight))
+    running: deque[Started[_P, _R]] = deque([first] if first is not None else [])
+    running.extend(Started(fn, item) for item in islice(todo, in_flight - len(running)))
     while running:
         value = running.popleft().result()
         for item in islice(todo, 1):  # the next call starts while the caller reads this value
-            running.append(_Call(fn, item))
+            running.append(Started(fn, item))
         yield value
 
 
