@@ -344,21 +344,19 @@ def test_an_error_here_ends_the_child(
     assert [p for p in tmp_path.iterdir() if not p.name.endswith(".glamgraph-lock")] == []
 
 
-def test_the_maps_and_the_contacts_files_are_each_written_by_one_process(
+def test_the_maps_are_written_by_one_process_and_contact_rows_where_they_are_used(
     tmp_path: Path, forking: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """map.png and map.html share one model, the three contacts files one list of contact
-    rows: whichever process takes one file of a group writes the group, and makes what the
-    group shares itself (nothing of it before the fork); every other shared file is a task of
-    its own, in PARALLEL_ORDER."""
+    """map.png and map.html share one model: whichever process takes one writes both, and
+    every other shared file is a task of its own, in PARALLEL_ORDER. Contact rows are made by
+    the processes writing contacts files, once each, never before the fork."""
     from glamgraph.export import common, writer
 
     shared = [o for name in writer.PARALLEL_ORDER for o in writer.OUTPUTS if o.filename == name]
     groups = [[o.filename for o in g] for g in writer._groups(shared)]
-    contacts = ["contacts.xlsx", "contacts.csv", "contacts.wikitext"]
-    assert ["map.png", "map.html"] in groups and contacts in groups
+    assert ["map.png", "map.html"] in groups
     assert [n for g in groups for n in g] == list(writer.PARALLEL_ORDER)
-    assert all(len(g) == 1 for g in groups if "map.png" not in g and contacts != g)
+    assert all(len(g) == 1 for g in groups if "map.png" not in g)
 
     log = tmp_path / "pids"
 
@@ -374,14 +372,9 @@ def test_the_maps_and_the_contacts_files_are_each_written_by_one_process(
     for name in ("to_csv", "to_xlsx", "to_wikitext"):
         monkeypatch.setattr(writer, name, logged(getattr(writer, name), "contacts file"))
     monkeypatch.setattr(
-        writer,
-        "to_institutions_geojson",
-        logged(writer.to_institutions_geojson, "institutions.geojson"),
-    )
-    monkeypatch.setattr(
         common, "_computed_contact_rows", logged(common._computed_contact_rows, "contact rows")
     )
-    for run in range(4):  # whoever takes them, each group in one process
+    for run in range(4):  # whoever takes them
         log.unlink(missing_ok=True)
         write_all(make_coverage(), tmp_path / f"out{run}")
         lines = [line.split(" ", 1) for line in log.read_text(encoding="utf-8").splitlines()]
@@ -389,11 +382,8 @@ def test_the_maps_and_the_contacts_files_are_each_written_by_one_process(
         for pid, what in lines:
             by_what.setdefault(what, []).append(pid)
         assert len(by_what["map"]) == 2 and len(set(by_what["map"])) == 1
-        assert len(by_what["contacts file"]) == 3 and len(set(by_what["contacts file"])) == 1
-        # contact rows are made where the contacts files or institutions.geojson are written
-        # (the uncovered regions' rows, every region's rows), not before the fork for both
-        assert by_what["contacts file"][0] in by_what["contact rows"]
-        makers = {by_what["contacts file"][0], by_what["institutions.geojson"][0]}
-        assert set(by_what["contact rows"]) <= makers
-        assert len(by_what["contact rows"]) <= 2
+        assert len(by_what["contacts file"]) == 3
+        # the rows are made once by each process writing a contacts file, and by no other
+        makers = by_what["contact rows"]
+        assert sorted(makers) == sorted(set(by_what["contacts file"]))
     assert len(forking) == 4

@@ -86,30 +86,27 @@ STAGING_PREFIX: Final = ".glamgraph-staging-"
 #: Seconds a run waits for another run writing the same output directory.
 LOCK_WAIT_S: Final = 10.0
 #: The outputs of :data:`OUTPUTS` two processes share, in the order they are taken (at 100k
-#: institutions: the two maps ~4 s with their model, the contacts files ~5 s with their rows,
-#: of which XlsxWriter's workbook ~4 s, the institutions' GeoJSON ~2 s with every region's
-#: rows, the rest under 0.3 s each). This process writes the graph (~1.5 s) first, so the
-#: child takes the maps and this process the contacts files next. The graph is left to this
-#: process (a store's native threads do not survive a fork).
+#: institutions: the two maps ~4.5 s with their model, XlsxWriter's workbook ~4 s, the
+#: institutions' GeoJSON ~1 s, the CSV and wikitext contacts under 1 s each, the rest under
+#: 0.1 s). This process writes the graph (~1.3 s) first, so the child takes the maps and this
+#: process the workbook next. The graph is left to this process (a store's native threads do
+#: not survive a fork). Each process makes the contact rows of the contacts files it writes
+#: (the uncovered regions' 15k rows of a world: ~0.3 s), nothing before the fork.
 PARALLEL_ORDER: Final = (
     "map.png",
     "map.html",
     "contacts.xlsx",
+    "institutions.geojson",
     "contacts.csv",
     "contacts.wikitext",
-    "institutions.geojson",
     "regions.geojson",
     "regions.csv",
     "unplaced.csv",
 )
-#: Shared outputs one process writes together (the first taken brings the others), each
-#: group made from what its own process computes after the fork: the two maps draw one model
-#: (every region's dots and shapes, ~1 s at 100k institutions), the contacts files list the
-#: same contact rows (the uncovered regions' 15k rows of a world: ~0.3 s).
-WRITTEN_TOGETHER: Final = (
-    ("map.png", "map.html"),
-    ("contacts.xlsx", "contacts.csv", "contacts.wikitext"),
-)
+#: Shared outputs one process writes together (the first taken brings the others): the two
+#: maps draw one model (every region's dots and shapes, ~1 s at 100k institutions), made by the
+#: process that draws them.
+WRITTEN_TOGETHER: Final = (("map.png", "map.html"),)
 #: Fewer institutions than this and everything is written in one process (a fork costs a few
 #: milliseconds; below a few hundred institutions the files take less).
 PARALLEL_FROM: int = 500
@@ -590,9 +587,9 @@ def _groups(outputs: Sequence[Output]) -> list[list[Output]]:
 def _prepare(names: set[str]) -> None:
     """Compute before the fork what files written by both processes would each compute (the
     child inherits it): the country shapes of the maps and of ``regions.geojson``. The rest is
-    each group's own (:data:`WRITTEN_TOGETHER`): the maps' model, the contacts files' rows (the
-    maps' dots come from the institutions, not from contact rows; ``institutions.geojson``
-    makes every region's rows where it is written)."""
+    made where it is used: the maps' model by the process drawing them (:data:`WRITTEN_TOGETHER`;
+    its dots come from the institutions), the contact rows by each process writing a contacts
+    file (``institutions.geojson`` needs none)."""
     if len(names & {"map.png", "map.html", "regions.geojson"}) >= 2:
         load_shapes()
 
