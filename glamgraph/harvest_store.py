@@ -206,19 +206,32 @@ class _Terms:
         self.terms: list[dict[str, str]] = []
         self.shapes: list[list[str]] = []
         self._term_ids: dict[tuple[tuple[str, str], ...], int] = {}
+        #: terms of a type and a value only (most of them), by type, then value: no key tuple
+        #: made per term (a world's 820k terms: a fifth of the payload's time)
+        self._plain_ids: dict[str, dict[str, int]] = {}
         self._shape_ids: dict[tuple[str, ...], int] = {}
 
     def rows(self, rows: Sequence[dict[str, dict[str, str]]]) -> list[list[int]]:
         term_ids, shape_ids, terms = self._term_ids, self._shape_ids, self.terms
+        plain_ids = self._plain_ids
         out: list[list[int]] = []
         for row in rows:
             enc: list[int] = []
             for t in row.values():
-                k = tuple(t.items())
-                i = term_ids.get(k)
-                if i is None:
-                    i = term_ids[k] = len(terms)
-                    terms.append(t)
+                if len(t) == 2:  # "type" and "value" (checked when the result was read)
+                    by_value = plain_ids.get(t["type"])
+                    if by_value is None:
+                        by_value = plain_ids[t["type"]] = {}
+                    i = by_value.get(t["value"])
+                    if i is None:
+                        i = by_value[t["value"]] = len(terms)
+                        terms.append(t)
+                else:
+                    k = tuple(t.items())
+                    i = term_ids.get(k)
+                    if i is None:
+                        i = term_ids[k] = len(terms)
+                        terms.append(t)
                 enc.append(i)
             shape = tuple(row)
             j = shape_ids.get(shape)

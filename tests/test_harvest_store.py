@@ -324,3 +324,32 @@ def test_a_fork_while_the_graph_loads_alongside_waits_for_the_loads(
     store = kg.oxigraph_store(builder.build())
     classes = store.quads_for_pattern(None, None, None, None)
     assert sum(1 for q in classes if str(q.predicate).endswith("P31>")) == 1000
+
+
+def test_the_payloads_term_table_keeps_every_term_apart_and_shares_equal_ones() -> None:
+    """Rows encoded as indices into one table of terms read back as the same rows: a URI and a
+    literal of the same text, a plain and a language-tagged literal, a typed one are distinct
+    terms; equal terms are one entry (whatever their key order), so one object read back."""
+    from glamgraph.harvest_store import _decode_rows, _Terms
+
+    uri = {"type": "uri", "value": "http://www.wikidata.org/entity/Q1"}
+    rows = [
+        {"x": uri, "y": {"type": "literal", "value": "http://www.wikidata.org/entity/Q1"}},
+        {"x": {"value": uri["value"], "type": "uri"}, "y": {"type": "literal", "value": "a"}},
+        {"y": {"type": "literal", "value": "a", "xml:lang": "en"}},
+        {"y": {"type": "literal", "value": "a", "xml:lang": "fr"}},
+        {
+            "y": {
+                "type": "literal",
+                "value": "1",
+                "datatype": "http://www.w3.org/2001/XMLSchema#int",
+            }
+        },
+        {"y": {"type": "literal", "value": "1"}},
+    ]
+    table = _Terms()
+    encoded = table.rows(rows)
+    assert len(table.terms) == 7  # the URI once, then six distinct literals
+    back = _decode_rows(encoded, table.terms, [tuple(s) for s in table.shapes])
+    assert back == rows
+    assert back[0]["x"] is back[1]["x"]
