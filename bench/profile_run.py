@@ -69,6 +69,8 @@ TARGETS: tuple[tuple[str, str, str | None], ...] = (
     # with requests in flight on threads, the main thread's wait for them (their own time is
     # counted on their threads as queries, parse, cache write)
     ("glamgraph.sparql.engine", "_Call.result", "waiting for queries in flight"),
+    # the same class since the details' first part is started ahead (sparql.engine.start)
+    ("glamgraph.sparql.engine", "Started.result", "waiting for queries in flight"),
     ("glamgraph.sparql.embedded", "snapshot_engine", "snapshot load"),
     ("glamgraph.sparql.remote", "classify_body", "parse"),
     ("glamgraph.sparql.cache", "Cache.get", "cache read"),
