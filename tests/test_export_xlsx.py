@@ -166,3 +166,30 @@ def test_links_stop_at_excels_limit_and_cells_keep_their_text(
     _header, rows = _table(book["Contacts"], 1)
     assert all(r[1].value and r[1].value.startswith("Q") for r in rows)  # text without links
     assert any(r[1].hyperlink is None for r in rows)
+
+
+def test_both_writing_modes_give_the_same_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small workbooks keep their cells until the end (shared strings), large ones stream
+    their rows (constant memory): every sheet reads back with the same values, types, links
+    and formats either way, hostile labels included."""
+    from glamgraph.export import xlsx
+
+    def read(path: Path) -> list[Any]:
+        wb = openpyxl.load_workbook(path)
+        return [
+            (ws.title, ws.freeze_panes, ws.auto_filter.ref,
+             [(c.coordinate, c.value, c.data_type, c.hyperlink.target if c.hyperlink else None,
+               c.font.b, c.number_format) for row in ws.iter_rows() for c in row])
+            for ws in wb.worksheets
+        ]  # fmt: skip
+
+    cov = make_coverage()
+    monkeypatch.setattr(xlsx, "CONSTANT_MEMORY_FROM", 0)
+    to_xlsx(cov, tmp_path / "streamed.xlsx", all_regions=True)
+    monkeypatch.setattr(xlsx, "CONSTANT_MEMORY_FROM", 10**9)
+    to_xlsx(cov, tmp_path / "kept.xlsx", all_regions=True)
+    streamed, kept = read(tmp_path / "streamed.xlsx"), read(tmp_path / "kept.xlsx")
+    assert kept == streamed
+    assert any(v == HOSTILE_LABELS["Q1001"] for _t, _f, _a, cells in kept for _c, v, *_ in cells)
