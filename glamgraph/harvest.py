@@ -27,6 +27,9 @@ The plan (never ``wdt:P31/wdt:P279*`` per country):
    ``P131``, which step 2 brought already (each term a server writes out is work for it, and
    they were half the rows); on the engines of :data:`BULK_JOIN_KINDS`, its hash-joined form
    ``institution-contacts-bulk`` in :data:`CONTACT_PARTS` large parts (:func:`contacts_plan`).
+   There, the items placed by their ``P17`` come first (their first part is asked while the
+   ``P131`` chains of step 3 are walked, on engines with two in flight), then those placed by a
+   chain and the unplaced ones, in parts of the same size.
 
 The independent batches of one stage (institutions, one chain level, details, class labels) go
 out with up to ``Engine.in_flight`` requests at once (one on WDQS, two on a server of your own:
@@ -95,9 +98,11 @@ CLASS_PARTS_BY_KIND: Final[Mapping[str, int]] = {"qlever": 4, "oxigraph": 4, "vi
 #: joined by hash instead of looked up item by item (Oxigraph, 109k rows: 3.3 s against 8.5 s
 #: of server time). WDQS and servers of unknown make keep ``institutions-of-classes``.
 BULK_JOIN_KINDS: Final = frozenset({"qlever", "oxigraph", "virtuoso", "embedded"})
-#: The ``institution-contacts-bulk`` queries of a world or continent on those engines: a part
-#: each (two in flight, and the institutions of one built while the server answers the next),
-#: each of at least the engine's detail batch and at most :data:`BULK_DETAIL_MAX` items.
+#: The ``institution-contacts-bulk`` queries of a world or continent on those engines for the
+#: items placed by their P17: a part each (two in flight, and the institutions of one built
+#: while the server answers the next), each of at least the engine's detail batch and at most
+#: :data:`BULK_DETAIL_MAX` items; the items placed by a chain and the unplaced ones follow in
+#: parts of the same size (one, at world scale).
 CONTACT_PARTS = 4
 #: Items per ``institution-contacts-bulk`` query at most: each query reads the five properties
 #: whole, so a world of a million items gets 20 reads of them, not 4 of 250k-item queries.
