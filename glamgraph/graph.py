@@ -66,7 +66,10 @@ _IRI_CHAR_CLASS = (
     "\u00a0-\u200d\u2010-\u2029\u202f-\u2065\u206a-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\ue000-\uf8ff\U00010000-\U0001fffd"
     "\U00020000-\U0002fffd\U00030000-\U000dfffd\U000e1000-\U000efffd\U000f0000-\U0010fffd"
 )
-_IRI_CHAR = re.compile(f"[{_IRI_CHAR_CLASS}]")
+# iprivate (U+E000-F8FF, planes 15 and 16) is allowed in a query only: escaped wherever it is
+_IRI_CHAR = re.compile(
+    "[" + _IRI_CHAR_CLASS.replace("\ue000-\uf8ff", "").replace("\U000f0000-\U0010fffd", "") + "]"
+)
 # A whole IRI that needs no escaping: allowed characters, one ``#`` at most, ``%`` only as %XX.
 _IRI_PLAIN = _IRI_CHAR_CLASS.replace("#", "").replace("%", "")
 _IRI_OK = re.compile(
@@ -83,10 +86,11 @@ _IRI_ASCII_OK = re.compile(
 _AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*")
 _HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
 # A scheme and an authority that is a plain host name with an optional port (the IRIs of
-# Wikidata, of most websites): past the fast check, nothing of such an IRI can be malformed.
+# Wikidata, of most websites): past the ASCII check, nothing of such an IRI can be malformed.
 _PLAIN_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[A-Za-z0-9.\-]*(?::[0-9]*)?(?:[/?#]|$)")
-# What an authority may not hold once it is found malformed: escaped as a host's characters.
-_AUTHORITY_DELIMS = re.compile(r"[:@\[\]]")
+# What a host name may hold as is (RFC 3986 reg-name: unreserved, sub-delims, %XX): the rest of
+# an authority found malformed is escaped.
+_REG_NAME_CHAR = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=%]")
 
 
 def _parses_as_iri(text: str) -> bool:
@@ -105,7 +109,7 @@ def iri(value: str) -> str:
     loader) refuses is escaped: spaces, ``<>"{}|\\^``` and controls, ``[``/``]`` outside an IP
     literal host, a ``%`` not starting an escape, a second ``#``, noncharacters and lone
     surrogates (written as U+FFFD); in an authority that is still malformed (a port that is not
-    a number, a host of ``[zz]``), its ``:@[]`` too. Every term made is one the strict parser
+    a number, a host of ``[zz]``), all a host name may not hold. Every term made is one the strict parser
     takes, so the graph's bulk loads skip checking them again.
 
     >>> iri("http://example.org/a b")
@@ -120,8 +124,10 @@ def iri(value: str) -> str:
     Raises:
         ValueError: ``value`` has no scheme (a relative reference is not an IRI of its own).
     """
-    plain = _IRI_ASCII_OK.fullmatch(value) is not None or _IRI_OK.fullmatch(value) is not None
-    if plain and (_PLAIN_AUTHORITY.match(value) is not None or _parses_as_iri(value)):
+    if _IRI_ASCII_OK.fullmatch(value) is not None:
+        if _PLAIN_AUTHORITY.match(value) is not None or _parses_as_iri(value):
+            return f"<{value}>"
+    elif _IRI_OK.fullmatch(value) is not None and _parses_as_iri(value):
         return f"<{value}>"
     m = _AUTHORITY.match(value)
     head = (
@@ -145,16 +151,18 @@ def iri(value: str) -> str:
     text = "".join(out)
     if _parses_as_iri(text):
         return f"<{text}>"
-    # a malformed authority (a port that is no number, a host of "[zz]" or "a]b", two "@"):
-    # its delimiters escaped, it is a host name of escaped characters
+    # a malformed authority (a port that is no number, a host of "[zz]" or "a]b", two "@", a
+    # private-use character): what a host name may not hold escaped, it is a host name
     m = _AUTHORITY.match(text)
     if m is not None:
         scheme, _, authority = m.group(0).partition("://")
-        fixed = (
-            f"{scheme}://"
-            + _AUTHORITY_DELIMS.sub(lambda c: f"%{ord(c.group()):02X}", authority)
-            + text[m.end() :]
+        host = "".join(
+            ch
+            if _REG_NAME_CHAR.fullmatch(ch) and (ch != "%" or _HEX2.match(authority, i + 1))
+            else "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+            for i, ch in enumerate(authority)
         )
+        fixed = f"{scheme}://{host}{text[m.end() :]}"
         if _parses_as_iri(fixed):
             return f"<{fixed}>"
     raise ValueError(f"not an absolute IRI: {value[:80]!r}")
