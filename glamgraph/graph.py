@@ -108,9 +108,10 @@ def iri(value: str) -> str:
     A website from Wikidata can be anything a user typed; what RFC 3987 (and so the N-Quads
     loader) refuses is escaped: spaces, ``<>"{}|\\^``` and controls, ``[``/``]`` outside an IP
     literal host, a ``%`` not starting an escape, a second ``#``, noncharacters and lone
-    surrogates (written as U+FFFD); in an authority that is still malformed (a port that is not
-    a number, a host of ``[zz]``), all a host name may not hold. Every term made is one the strict parser
-    takes, so the graph's bulk loads skip checking them again.
+    surrogates (written as U+FFFD), a private-use character outside a query; in an authority
+    that is still malformed (a port that is not a number, a host of ``[zz]``), all a host name
+    may not hold. Every term made is one the strict parser takes, so the graph's bulk loads
+    skip checking them again.
 
     >>> iri("http://example.org/a b")
     '<http://example.org/a%20b>'

@@ -17,9 +17,9 @@ were, byte for byte; files of the directory that glamgraph did not write are nev
 - On Linux with two CPUs or more, a forked child process writes files into the same staging
   directory alongside this one (from :data:`PARALLEL_FROM` institutions): both take the next
   file of :data:`PARALLEL_ORDER` (the heavy ones first; those of :data:`WRITTEN_TOGETHER` as
-  one, made from what their process computes) until none is left. The child reports back through a pipe, its errors are raised here as if
-  written here, and nothing is moved into place before both are done (a failed or killed child
-  fails the run, all or nothing as above).
+  one, made from what their process computes) until none is left. The child reports back
+  through a pipe, its errors are raised here as if written here, and nothing is moved into
+  place before both are done (a failed or killed child fails the run, all or nothing as above).
   ``GLAMGRAPH_WRITE_PROCESSES=1`` (:data:`PROCESSES_ENV`) writes everything in one process (on a
   machine whose cores are all busy the second process only adds work).
 - The CSV files neutralise cells a spreadsheet would run as formulas (see
