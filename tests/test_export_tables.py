@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from export_fixtures import HOSTILE_LABELS, KNOWN, KNOWN_ROW, make_coverage
 
 from glamgraph.export import (
@@ -169,3 +170,22 @@ def test_uncovered_contact_rows_from_every_regions_rows_are_the_same() -> None:
     assert len(every) > len(derived) > 1
     assert derived == alone
     assert all(any(d is e for e in every) for d in derived)  # taken, not computed again
+
+
+def test_the_csv_writer_keeps_the_columns_order_and_refuses_unknown_fields(tmp_path: Path) -> None:
+    """Cells are written in the columns' order (a missing one empty), neutralised once per
+    file's setting, a lone surrogate replaced; a field of no column is an error, as with
+    csv.DictWriter."""
+
+    from glamgraph.export.cells import raw_csv
+    from glamgraph.export.tables import _write
+
+    rows = [{"b": "=1+1", "a": "x\ud800y"}, {"a": "-3", "c": None}]
+    assert _write(tmp_path / "n.csv", ("a", "b", "c"), rows) == 2
+    with (tmp_path / "n.csv").open(encoding="utf-8", newline="") as fh:
+        assert list(csv.reader(fh)) == [["a", "b", "c"], ["x\ufffdy", "'=1+1", ""], ["-3", "", ""]]
+    with raw_csv():
+        _write(tmp_path / "r.csv", ("a", "b"), [{"b": "=1+1"}])
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8").splitlines()[1] == ",=1+1"
+    with pytest.raises(ValueError, match="'z'"):
+        _write(tmp_path / "e.csv", ("a",), [{"a": "1", "z": "2"}])

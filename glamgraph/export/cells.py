@@ -61,6 +61,15 @@ def raw_csv(raw: bool = True) -> Iterator[None]:
         _RAW.reset(token)
 
 
+def neutralising() -> bool:
+    """Whether CSV cells are neutralised here (not inside :func:`raw_csv`).
+
+    >>> neutralising()
+    True
+    """
+    return not _RAW.get()
+
+
 def csv_cell(value: str, *, neutralise: bool | None = None) -> str:
     """One CSV cell: cut to :data:`MAX_FIELD` characters, a would-be formula prefixed with ``'``.
 
@@ -80,7 +89,8 @@ def csv_cell(value: str, *, neutralise: bool | None = None) -> str:
     """
     if neutralise is None:
         neutralise = not _RAW.get()
-    value = _SURROGATE_RE.sub("\ufffd", value)  # a lone surrogate cannot be written as UTF-8
+    if not value.isascii():  # a lone surrogate cannot be written as UTF-8
+        value = _SURROGATE_RE.sub("\ufffd", value)
     if neutralise and value.startswith(FORMULA_START) and not _NUMBER_RE.fullmatch(value):
         value = "'" + value
     return value[:MAX_FIELD]

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from glamgraph import vocab
-from glamgraph.export.cells import csv_cell
+from glamgraph.export.cells import csv_cell, neutralising
 from glamgraph.export.common import (
     COORD_DECIMALS,
     ContactRow,
@@ -169,11 +169,21 @@ def _write(
     at :data:`glamgraph.export.cells.MAX_FIELD` characters.
     """
     count = 0
+    names = list(columns)
+    known = set(names)
+    neutralise = neutralising()  # once per file, not per cell
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(columns), dialect="excel")
-        writer.writeheader()
+        writer = csv.writer(fh, dialect="excel")
+        writer.writerow(names)
         for rec in records:
-            writer.writerow({k: csv_cell(v) if isinstance(v, str) else v for k, v in rec.items()})
+            if not known.issuperset(rec):  # as csv.DictWriter: a field of no column is an error
+                raise ValueError(f"fields not in the columns: {sorted(set(rec) - known)}")
+            writer.writerow(
+                [
+                    csv_cell(v, neutralise=neutralise) if isinstance(v, str) else v
+                    for v in (rec.get(name, "") for name in names)
+                ]
+            )
             count += 1
     return count
 
