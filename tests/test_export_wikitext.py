@@ -170,3 +170,30 @@ def test_external_link_refuses_other_schemes() -> None:
     assert (
         external_link("https://ex.org/x y]z", "a]]b") == "[https://ex.org/x%20y%5Dz a&#93;&#93;b]"
     )
+
+
+def test_escape_leaves_plain_text_as_it_is_and_escapes_the_rest_the_same() -> None:
+    """Printable text without markup is returned as it is (no substitution run); any text,
+    plain or not, escapes to what the four substitutions give (random texts of markup, line
+    break, control, bidi and plain characters)."""
+    import random
+
+    from glamgraph.export import wikitext as w
+
+    def substituted(text: str) -> str:
+        text = w._CONTROL_RE.sub("", w._BREAKS_RE.sub(" ", text.replace("\t", " ")))
+        text = w._BIDI_RE.sub("", text)
+        return w._ESCAPE_RE.sub(
+            lambda m: w._ENTITIES.get(m.group(0)) or w._REPEATS[m.group(0)], text
+        )
+
+    chars = [
+        *"ab Ç東|{}[]!='_~<>&\t\n\r\x0b\x1c\x85\u2028\x00\x1f\x7f\u202e\u2066\u00a0:;#*-",
+        "''",
+    ]
+    rng = random.Random(3)
+    for _ in range(20_000):
+        text = "".join(rng.choices(chars, k=rng.randint(0, 10)))
+        assert w.escape(text) == substituted(text), repr(text)
+    plain = "Musée d'Orsay, Paris"
+    assert w.escape(plain) is plain

@@ -100,6 +100,10 @@ def escape(text: str) -> str:
     >>> escape("東京国立博物館"), escape("المكتبة الوطنية")
     ('東京国立博物館', 'المكتبة الوطنية')
     """
+    # printable text (no line break, tab, control or bidi format character) without markup:
+    # as it is (most labels; one search instead of four substitutions)
+    if text.isprintable() and _ESCAPE_RE.search(text) is None:
+        return text
     text = _CONTROL_RE.sub("", _BREAKS_RE.sub(" ", text.replace("\t", " ")))
     text = _BIDI_RE.sub("", text)
     return _ESCAPE_RE.sub(lambda m: _ENTITIES.get(m.group(0)) or _REPEATS[m.group(0)], text)
