@@ -200,10 +200,7 @@ def _language_ok(lang: str) -> bool:
 def _datatype_term(datatype: str) -> str | None:
     if datatype in _DATATYPE_TERMS:
         return _DATATYPE_TERMS[datatype]
-    try:
-        term: str | None = iri(datatype)
-    except ValueError:
-        term = None
+    term = _iri_or_none(datatype)
     if len(_DATATYPE_TERMS) < _TERM_MEMO_MAX:
         _DATATYPE_TERMS[datatype] = term
     return term

@@ -88,7 +88,7 @@ def csv_cell(value: str, *, neutralise: bool | None = None) -> str:
     ('-12.5', '@SUM(A1)')
     """
     if neutralise is None:
-        neutralise = not _RAW.get()
+        neutralise = neutralising()
     if not value.isascii():  # a lone surrogate cannot be written as UTF-8
         value = _SURROGATE_RE.sub("\ufffd", value)
     if neutralise and value.startswith(FORMULA_START) and not _NUMBER_RE.fullmatch(value):

@@ -189,12 +189,7 @@ def contact_of(row: CoverageRow) -> str:
 
 def type_label(inst: Institution) -> str:
     """The label of the institution's first class (parallel to ``types`` when lengths match)."""
-    first = inst.type
-    if first is None:
-        return inst.type_labels[0] if inst.type_labels else ""
-    if len(inst.type_labels) == len(inst.types):
-        return inst.type_labels[inst.types.index(first)]
-    return inst.type_labels[0] if inst.type_labels else ""
+    return first_type(inst)[1]
 
 
 @contextlib.contextmanager
@@ -286,8 +281,8 @@ def region_members(
 
 
 def first_type(inst: Institution) -> tuple[str, str]:
-    """The class a contact row shows (the lowest QID of the institution's classes) and its
-    label (:func:`type_label`'s rule for that class)."""
+    """The class a contact row shows (``inst.type``, the lowest QID of its classes, or "") and
+    its label: the one parallel to it when ``type_labels`` matches ``types``, else the first."""
     types, labels = inst.types, inst.type_labels
     first = min(types) if types else ""
     if types and len(labels) == len(types):

@@ -15,11 +15,11 @@ Sheets:
 
 Each table has a bold frozen header and an auto-filter; numbers are numbers (counts ``int``,
 coordinates and distances ``float``); text from Wikidata is always stored as text, so a label
-starting with ``=`` never becomes a formula. The workbook is written by XlsxWriter in its
-constant-memory mode from :data:`CONSTANT_MEMORY_FROM` contact rows (rows streamed to disk as
-written: ~5x faster than openpyxl's write-only mode on an 87k-row workbook), in its default mode
-below, imported only when a workbook is written. Excel allows 65,530
-hyperlinks per sheet: past that, cells keep their text without a link.
+starting with ``=`` never becomes a formula. The workbook is written by XlsxWriter (imported
+only when a workbook is written): in its constant-memory mode from :data:`CONSTANT_MEMORY_FROM`
+contact rows (rows streamed to disk as written: ~5x faster than openpyxl's write-only mode on an
+87k-row workbook), in its default mode below. Excel allows 65,530 hyperlinks per sheet: past
+that, cells keep their text without a link.
 
 Example::
 
@@ -248,10 +248,7 @@ def _table(
             if value.__class__ is str and link_kind is None:
                 # the most common cell, written here rather than through put(): 200k of them
                 # in a world's workbook
-                if value.isprintable() and len(value) <= MAX_CELL:
-                    write_string(r, c, value)
-                else:
-                    write_string(r, c, _text(value))
+                write_string(r, c, _text(value))
             elif is_coord and isinstance(value, float):
                 put(r, c, value, fmt=coord)
             elif link_kind is None or not isinstance(value, str):
