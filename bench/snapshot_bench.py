@@ -2,7 +2,8 @@
 """Benchmark of ``glamgraph snapshot build``: build time, file size and load time.
 
 For each size: the seeded world of ``bench/world.py`` (reused from ``bench/.work/``), loaded into
-an Oxigraph store and served read-only on 127.0.0.1 (the helpers of ``bench/run.py``); then
+an Oxigraph store and served read-only on 127.0.0.1 (the helpers of ``bench/run.py`` and the
+tests' server fixture); then
 
 * **build**: ``glamgraph.snapshot.build("world", ...)`` against the server with a fresh on-disk
   cache (as a real build runs: a query asked again by the country-level pass is a cache hit), the
@@ -38,7 +39,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-import run as bench_run  # noqa: E402
+import run as bench_run  # noqa: E402  (it puts the tests' servers on sys.path)
+from servers import oxigraph as oxiserver  # noqa: E402
 
 from glamgraph.coverage import coverage  # noqa: E402
 from glamgraph.snapshot import build  # noqa: E402
@@ -59,7 +61,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     workdir.mkdir(parents=True, exist_ok=True)
     meta = bench_run.ensure_world(n, args.seed, workdir, False)
     store = bench_run.ensure_store(meta, workdir, False)
-    server = bench_run.start_server(store["location"], 600, workdir / f"oxigraph-snap-{n}.log")
+    server = oxiserver.start([], Path(store["location"]), timeout_s=600)
     out = workdir / f"world-{n}-s{args.seed}.snap"
     result: dict[str, Any] = {"n": n, "world_triples": meta["triples"]}
     try:
@@ -109,7 +111,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
             result["coverage_on_snapshot_s"] = round(time.perf_counter() - t0, 1)
             result["coverage_equal"] = _rows(live) == _rows(off)
     finally:
-        bench_run.stop_server(server)
+        oxiserver.stop(server)
     return result
 
 
