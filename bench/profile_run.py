@@ -8,7 +8,10 @@ in-process (``glamgraph.cli.main``) or, with ``--api``, ``glamgraph.coverage.cov
 ``glamgraph.export.write_all()``, and writes what it measured to ``OUT.json``:
 
 * ``stages``: seconds per stage, *exclusive* (a stage's time does not include the stages called
-  inside it, so the stages add up to the run's wall time, imports included), and calls;
+  inside it, so the main thread's stages add up to the run's wall time, imports included), and
+  calls;
+* ``off_main_thread``: the part of each stage's seconds timed on other threads (queries in
+  flight, the graph's loader): they overlap the main thread's stages;
 * ``requests``: HTTP requests sent (counted in ``http.client``, whatever library sends them);
 * ``cache_hits``: results served from glamgraph's query cache;
 * ``peak_rss_mb``: the process's peak resident set (``ru_maxrss``);
@@ -17,7 +20,9 @@ in-process (``glamgraph.cli.main``) or, with ``--api``, ``glamgraph.coverage.cov
 
 Nothing in glamgraph is edited: a function missing in one revision is skipped, so the same
 driver profiles an older and a newer revision side by side. Functions called from threads are
-timed on their own thread (their stages may then add up to more than the wall time).
+timed on their own thread (``off_main_thread``: the stages then add up to more than the wall
+time). A file written by a forked process (``glamgraph.export.writer``) is timed there, out of
+this report: its time shows in the wall time and in ``write (staging, commit)``'s wait.
 """
 
 from __future__ import annotations
@@ -113,6 +118,8 @@ class Profiler:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
+        #: the part of ``seconds`` timed on threads other than the main one
+        self.off_main: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -126,6 +133,8 @@ class Profiler:
     def _add(self, stage: str, dt: float) -> None:
         with self._lock:
             self.seconds[stage] += dt
+            if threading.current_thread() is not threading.main_thread():
+                self.off_main[stage] += dt
 
     def enter(self, stage: str) -> None:
         now = time.perf_counter()
@@ -324,6 +333,7 @@ def main() -> int:
         "glamgraph": str(Path(glamgraph.__file__).resolve().parent.parent),
         "wall_s": wall,
         "stages": {k: round(v, 4) for k, v in PROF.seconds.items()},
+        "off_main_thread": {k: round(v, 4) for k, v in PROF.off_main.items() if v},
         "calls": dict(PROF.calls),
         "requests": COUNTS["requests"],
         "hosts": dict(HOSTS),

@@ -591,6 +591,7 @@ def stage_table(result: dict[str, Any], markdown: bool = False) -> str:
         v = rep.get(key)
         return "-" if v is None else fmt.format(v)
 
+    rows.append(["  of which on other threads", *(cell(r, "off_main_s", "{:.2f}") for r in reps)])
     rows.append(["unaccounted (startup)", *(cell(r, "unaccounted_s", "{:.2f}") for r in reps)])
     rows.append(["wall (process)", *(cell(r, "process_wall_s", "{:.2f}") for r in reps)])
     if any(len(r.get("walls", ())) > 1 for r in reps):
@@ -769,7 +770,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for runs in res["runs"].values():
             for rep in runs.values():
                 if "wall_s" in rep:
-                    rep["unaccounted_s"] = rep["wall_s"] - sum(rep["stages"].values())
+                    # the main thread's stages only: the other threads' overlap them
+                    off = rep.get("off_main_thread", {})
+                    main_s = sum(v - off.get(k, 0.0) for k, v in rep["stages"].items())
+                    rep["unaccounted_s"] = rep["wall_s"] - main_s
+                    rep["off_main_s"] = sum(off.values())
         if res["runs"]:
             print()
             print(stage_table(res))
