@@ -504,14 +504,22 @@ class Harvest:
 
 
 def _best_label(labels: dict[str, str], langs: Sequence[str], fallback: str) -> tuple[str, str]:
-    # an explicitly empty label is no label: the QID stands in, in every output alike
-    labels = {k: v for k, v in labels.items() if v.strip()}
+    """The label in the first of ``langs`` that has one, else in the first language by name,
+    else ``fallback`` (the QID) with no language. An explicitly empty label is no label: the
+    QID stands in, in every output alike.
+
+    >>> _best_label({"de": "Louvre", "fr": " "}, ["fr", "en"], "Q19675")
+    ('Louvre', 'de')
+    >>> _best_label({"fr": ""}, ["fr"], "Q19675")
+    ('Q19675', '')
+    """
     for lang in langs:
-        if lang in labels:
-            return labels[lang], lang
-    if labels:
-        lang = sorted(labels)[0]
-        return labels[lang], lang
+        v = labels.get(lang)
+        if v is not None and v.strip():
+            return v, lang
+    kept = sorted(k for k, v in labels.items() if v.strip())
+    if kept:
+        return labels[kept[0]], kept[0]
     return fallback, ""
 
 
@@ -1224,15 +1232,21 @@ def _institution(
     langs: Sequence[str],
     path: tuple[str, ...],
 ) -> Institution:
-    label, label_lang = _best_label(d.get("labels", {}), langs, qid)
+    labels = d.get("labels")
+    label, label_lang = _best_label(labels, langs, qid) if labels else (qid, "")
     item_types = d.get("type")
     types = _qids(item_types & glam) if item_types else ()
     lat: float | None = None
     lon: float | None = None
     if coords := d.get("coord"):
-        points = sorted(p for w in coords if (p := ids.parse_point(w)) is not None)
-        if points:
-            lat, lon = points[0]
+        # the first point in (lat, lon) order; most items have one
+        point = (
+            ids.parse_point(next(iter(coords)))
+            if len(coords) == 1
+            else min((p for w in coords if (p := ids.parse_point(w)) is not None), default=None)
+        )
+        if point is not None:
+            lat, lon = point
     emails, phones = d.get("email"), d.get("phone")
     return Institution(
         qid=qid,
@@ -1246,7 +1260,7 @@ def _institution(
         addresses=_sorted(d.get("address")),
         lat=lat,
         lon=lon,
-        type_labels=tuple(type_labels.get(t, t) for t in types),
+        type_labels=tuple([type_labels.get(t, t) for t in types]),
         label_lang=label_lang,
         admin=_qids(d.get("admin")),
         country_path=path,

@@ -229,3 +229,24 @@ def test_the_library_draws_no_progress_bar_itself() -> None:
             n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
         }
         assert not any(m.split(".")[0] == "tqdm" for m in mods), name
+
+
+def test_an_institution_takes_its_first_point_and_best_label() -> None:
+    """Several coordinates: the first in (lat, lon) order among the valid ones; labels: the
+    first language asked that has a non-blank one, then the first language by name."""
+    glam, names = {"Q33506"}, {"Q33506": "museum"}
+    d = {
+        "labels": {"fr": " ", "de": "Museum", "ca": "Museu"},
+        "type": {"Q33506", "Q5"},
+        "coord": {"Point(10 50)", "Point(20 40)", "Point(1 95)", "nonsense"},
+    }
+    inst = harvest._institution("Q1", d, {"Q183"}, ("Q183",), glam, names, ["fr", "de"], ())
+    assert (inst.lat, inst.lon) == (40.0, 20.0)
+    assert (inst.label, inst.label_lang) == ("Museum", "de")
+    assert inst.types == ("Q33506",) and inst.type_labels == ("museum",)
+    other = harvest._institution("Q1", d, {"Q183"}, ("Q183",), glam, names, ["en"], ())
+    assert (other.label, other.label_lang) == ("Museu", "ca")  # by name: ca before de
+    bare = harvest._institution(
+        "Q2", {"labels": {"en": ""}, "coord": {"Point(1 95)"}}, set(), (), glam, names, ["en"], ()
+    )
+    assert (bare.label, bare.label_lang, bare.lat, bare.lon) == ("Q2", "", None, None)
