@@ -1232,19 +1232,14 @@ def _institution(
     langs: Sequence[str],
     path: tuple[str, ...],
 ) -> Institution:
-    labels = d.get("labels")
-    label, label_lang = _best_label(labels, langs, qid) if labels else (qid, "")
+    label, label_lang = _best_label(d.get("labels", {}), langs, qid)
     item_types = d.get("type")
     types = _qids(item_types & glam) if item_types else ()
     lat: float | None = None
     lon: float | None = None
     if coords := d.get("coord"):
-        # the first point in (lat, lon) order; most items have one
-        point = (
-            ids.parse_point(next(iter(coords)))
-            if len(coords) == 1
-            else min((p for w in coords if (p := ids.parse_point(w)) is not None), default=None)
-        )
+        # the first valid point in (lat, lon) order
+        point = min((p for w in coords if (p := ids.parse_point(w)) is not None), default=None)
         if point is not None:
             lat, lon = point
     emails, phones = d.get("email"), d.get("phone")
