@@ -192,12 +192,13 @@ def checkout(rev: str, workdir: Path) -> Revision:
 
 def byte_compile(rev: Revision) -> None:
     """Compile ``rev``'s ``glamgraph`` package to bytecode before it is timed, as ``pip install``
-    does for an installed package. A checkout run with ``PYTHONDONTWRITEBYTECODE`` set (or from
-    a read-only tree) would otherwise compile its ~85 modules on every run (~0.3 s of each
-    cold and warm run); the baseline and this tree are compiled alike."""
+    does for an installed package. A checkout run with ``PYTHONDONTWRITEBYTECODE`` set would
+    otherwise compile its ~85 modules on every run (~0.3 s of each cold and warm run); the
+    baseline and this tree are compiled alike. A tree where the bytecode cannot be written (read
+    only) is timed as it is: the exit status is not checked."""
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(rev.root / "glamgraph")],
-        check=True,
+        check=False,
         capture_output=True,
     )
 
